@@ -1,0 +1,1 @@
+"""The official DDI-Lifecycle XSDs (located, verified, compiled once, offline) and the catalogue's profile."""
