@@ -136,6 +136,9 @@ class Representation:
     max_responses: int | None = None
     missing_values: list[str] = field(default_factory=list)
     label: LangText = field(default_factory=dict)
+    # DDI `isInclusive` on r:Low / r:High (3.1: `included`); false means the bound itself is excluded.
+    minimum_inclusive: bool = True
+    maximum_inclusive: bool = True
 
 
 @dataclass(slots=True)
