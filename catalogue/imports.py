@@ -1,0 +1,253 @@
+"""Importing a file into a study: the one road every source takes into the catalogue.
+
+source → (DDI-L: XSD + profile gate, reader | other formats: an importer) → package → versions →
+canonical DDI-L 3.3 document (validated) → store (waves, items, a new release, the import record).
+Everything happens in the caller's transaction: an error anywhere leaves the catalogue as it was.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalogue.ddi.reader import read_ddi
+from catalogue.ddi.writer import ddi_bytes
+from catalogue.errors import InvalidInput, Location, PayloadTooLarge, Problem
+from catalogue.model import DDIPackage, WaveInfo
+from catalogue.store import writes
+from catalogue.store.reads import draft_release, published_release, study_by_slug
+from catalogue.store.tables import ImportRecord, Item, Release, Wave
+from catalogue.versioning import assign_versions
+from ddi_schemas.compiled import SchemaSet
+from ddi_schemas.check import check
+from importers.registry import ImportOptions, detect_importer
+from ddi_schemas.validate import validate
+
+DDI_FORMAT = "ddi-l"
+
+
+@dataclass(slots=True)
+class Source:
+    """An input file as received: its name (for messages), its bytes, their size and SHA-256."""
+
+    name: str
+    data: bytes
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    @classmethod
+    def from_path(cls, path: Path, *, max_bytes: int) -> Source:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PayloadTooLarge(
+                f"{path.name}: {size:,} bytes is more than the {max_bytes:,} bytes accepted (DDICAT_MAX_UPLOAD_BYTES)"
+            )
+        return cls(name=path.name, data=path.read_bytes())
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did, for the CLI, the API and the upload page."""
+
+    study: str
+    release: int
+    status: str
+    import_id: int
+    source_name: str
+    source_sha256: str
+    source_format: str
+    ddi_version: str
+    waves: list[str]
+    counts: dict[str, int]
+    new_items: int
+    unchanged_items: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "study": self.study, "release": self.release, "status": self.status, "import_id": self.import_id,
+            "source": {"name": self.source_name, "sha256": self.source_sha256, "format": self.source_format,
+                       "ddi_version": self.ddi_version},
+            "waves": self.waves, "counts": self.counts,
+            "new_items": self.new_items, "unchanged_items": self.unchanged_items,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def study_import(
+    *,
+    session: Session,
+    schemas: SchemaSet,
+    source: Source,
+    study_slug: str,
+    default_agency: str,
+    wave: str | None = None,
+    agency: str | None = None,
+    lenient: bool = False,
+    source_format: str | None = None,
+    actor: str = "cli",
+    status: str = "published",
+    max_bytes: int | None = None,
+    split_languages: tuple[str, str] | None = None,
+    column_mapping: dict[str, str] | None = None,
+    preset: str | None = None,
+) -> ImportReport:
+    """Import one file into a study as a new release (published, or a draft for review)."""
+    if max_bytes is not None and len(source.data) > max_bytes:
+        raise PayloadTooLarge(
+            f"{source.name}: {len(source.data):,} bytes is more than the {max_bytes:,} bytes accepted"
+        )
+    if not study_slug or writes.slugify(study_slug) != study_slug:
+        raise InvalidInput([Problem("error", f"study handle {study_slug!r} must be lower-case letters, digits "
+                                    f"and hyphens (e.g. {writes.slugify(study_slug or 'my-cohort')!r})")])
+    problems: list[Problem] = []
+    study = study_by_slug(session, study_slug)
+    options = ImportOptions(
+        agency=agency or (study.agency if study else default_agency), id_prefix=study_slug, wave=wave,
+        split_languages=split_languages, column_mapping=column_mapping, preset=preset,
+    )
+    package, ddi_version, fmt, canonical = _read_source(
+        session, schemas, source, lenient=lenient, source_format=source_format, options=options, problems=problems
+    )
+    owner_agency = agency or (study.agency if study else None) or (
+        package.study.agency if package.study else default_agency
+    )
+    if wave is not None:
+        _place_in_wave(session, package, wave, study_id=study.id if study else None, agency=owner_agency,
+                       study_id_hint=study.ddi_id if study else study_slug, file_name=source.name)
+        canonical = None
+    if study is not None and package.study is not None and (
+        package.study.agency.lower(), package.study.id) != (study.agency.lower(), study.ddi_id):
+        problems.append(Problem(
+            "warning",
+            f"the document describes the study {package.study.urn}; imported into the catalogue's study "
+            f"{study.slug!r} ({study.agency}:{study.ddi_id})",
+            Location(file=source.name), "other-study",
+        ))
+
+    outcome = assign_versions(package, lambda pairs: writes.stored_versions(session, pairs), lenient=lenient)
+    problems += [
+        Problem(p.severity, p.message, Location(file=source.name, element=p.location.element), p.code)
+        for p in outcome.problems
+    ]
+    _raise_on_errors(problems)
+    if outcome.moved:
+        canonical = None
+    if canonical is None:
+        canonical = ddi_bytes(package)
+        written = validate(canonical, schemas, file_name=f"{source.name} (as DDI-L 3.3)")
+        if not written.valid:
+            raise InvalidInput(
+                written.problems,
+                f"{source.name}: the catalogue could not express this input as valid DDI-L 3.3: "
+                f"{written.problems[0]}",
+            )
+
+    study = writes.get_or_create_study(session, slug=study_slug, info=package.study, agency=owner_agency)
+    waves = writes.upsert_waves(session, study, package.waves)
+    record = ImportRecord(
+        study_id=study.id, actor=actor, source_name=source.name, source_sha256=source.sha256,
+        source_size=len(source.data), source_format=fmt, wave_names=[w.name for w in waves.values()],
+        ddi_document=gzip.compress(canonical, compresslevel=3), counts=package.counts(),
+        problems=[p.as_dict() for p in problems],
+    )
+    session.add(record)
+    session.flush()
+    item_ids = writes.store_items(session, package.items, outcome.hashes, record.id)
+    base = (draft_release(session, study.id) if status == "draft" else None) or published_release(session, study.id)
+    if status == "draft":
+        for old in session.scalars(select(Release).where(Release.study_id == study.id, Release.status == "draft")):
+            old.status = "discarded"
+    release = writes.create_release(
+        session, study=study, package=package, item_ids=item_ids, waves=waves,
+        import_id=record.id, status=status, base=base,
+    )
+    return ImportReport(
+        study=study.slug, release=release.number, status=release.status, import_id=record.id,
+        source_name=source.name, source_sha256=source.sha256, source_format=fmt, ddi_version=ddi_version,
+        waves=[w.name for w in waves.values()], counts=package.counts(),
+        new_items=len(outcome.new), unchanged_items=len(outcome.reused), problems=problems,
+    )
+
+
+def _read_source(
+    session: Session,
+    schemas: SchemaSet,
+    source: Source,
+    *,
+    lenient: bool,
+    source_format: str | None,
+    options: ImportOptions,
+    problems: list[Problem],
+) -> tuple[DDIPackage, str, str, bytes | None]:
+    """The package a source describes, its DDI version, its format, and its bytes when they are already
+    the canonical DDI-L 3.3 record (a valid 3.3 document needs no rewriting)."""
+    importer = detect_importer(source.name, source.data, requested=source_format)
+    if importer is not None:
+        result = importer.read(source.name, source.data, options)
+        problems += result.problems
+        _raise_on_errors(problems)
+        return result.package, "3.3", importer.name, None
+
+    def known(agency: str, ddi_id: str, version: str | None) -> bool:
+        query = select(Item.id).where(Item.agency_key == agency.lower(), Item.ddi_id == ddi_id)
+        if version is not None:
+            query = query.where(Item.version == version)
+        return session.scalar(query.limit(1)) is not None
+
+    report = check(source.data, schemas, known=known, file_name=source.name)
+    if not report.valid and not lenient:
+        raise InvalidInput(report.problems)
+    problems += [Problem("warning", p.message, p.location, p.code) for p in report.problems]
+    read = read_ddi(source.data, file_name=source.name, lenient=lenient)
+    problems += read.problems
+    version = report.document.version
+    canonical = source.data if version == "3.3" and report.valid else None
+    return read.package, version, DDI_FORMAT, canonical
+
+
+def _place_in_wave(
+    session: Session, package: DDIPackage, name: str, *, study_id: int | None, agency: str,
+    study_id_hint: str, file_name: str,
+) -> None:
+    """`--wave NAME`: the whole document describes that one wave of the study."""
+    if len(package.waves) > 1:
+        raise InvalidInput([Problem(
+            "error",
+            f"the document describes {len(package.waves)} waves "
+            f"({', '.join(w.name for w in package.waves)}); --wave applies to a document of one wave",
+            Location(file=file_name), "several-waves",
+        )])
+    existing = None
+    if study_id is not None:
+        existing = session.scalar(select(Wave).where(Wave.study_id == study_id, Wave.name == name))
+    if package.waves:
+        info = package.waves[0]
+        info.name = name
+    elif existing is not None:
+        info = WaveInfo(agency=existing.agency, id=existing.ddi_id, version=existing.version, name=name)
+        package.waves.append(info)
+    else:
+        info = WaveInfo(agency=agency, id=f"{study_id_hint}-wave-{writes.slugify(name)}", version="1",
+                        name=name, title={"und": name})
+        package.waves.append(info)
+    if package.study is not None and package.study.element == "StudyUnit":
+        package.study = None
+    package.placement = {item.key: info.id for item in package.items}
+
+
+def _raise_on_errors(problems: list[Problem]) -> None:
+    if any(p.severity == "error" for p in problems):
+        raise InvalidInput(problems)

@@ -1,0 +1,1 @@
+"""The catalogue's persistence: tables, the database connection, and the read and write sides."""

@@ -1,0 +1,256 @@
+"""Writing an imported package into the catalogue: waves, item versions, links and a new release.
+
+Functions here only flush; the caller commits (one transaction per import).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from catalogue.model import DDIPackage, Item, ItemKey, StudyInfo, WaveInfo, item_content, version_key
+from catalogue.store.tables import (
+    IndexGeneration,
+    ItemLink,
+    Release,
+    ReleaseItem,
+    Study,
+    Wave,
+)
+from catalogue.store.tables import Item as ItemRow
+
+BATCH = 500
+
+
+def slugify(text: str, *, max_length: int = 64) -> str:
+    """A short ASCII handle from a title: `Vague 2 mois (2011)` → `vague-2-mois-2011`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].strip("-") or "x"
+
+
+def version_sort_key(version: str) -> str:
+    """A string that sorts like the DDI version (`1.10` after `1.9`), for ORDER BY in SQL."""
+    return ".".join(f"{part:08d}" for part in version_key(version)) or "0"
+
+
+def stored_versions(session: Session, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Every stored (version, content hash) of each (agency_key, id)."""
+    by_agency: dict[str, list[str]] = {}
+    for agency, ddi_id in pairs:
+        by_agency.setdefault(agency, []).append(ddi_id)
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for agency, ids in by_agency.items():
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            rows = session.execute(
+                select(ItemRow.ddi_id, ItemRow.version, ItemRow.content_hash).where(
+                    ItemRow.agency_key == agency, ItemRow.ddi_id.in_(chunk)
+                )
+            )
+            for ddi_id, version, digest in rows:
+                found.setdefault((agency, ddi_id), []).append((version, digest))
+    return found
+
+
+def get_or_create_study(session: Session, *, slug: str, info: StudyInfo | None, agency: str) -> Study:
+    """The study with this slug, created from the document's study (or from the slug alone) when new."""
+    study = session.scalar(select(Study).where(Study.slug == slug))
+    if study is None:
+        study = Study(
+            slug=slug,
+            agency=info.agency if info else agency,
+            ddi_id=info.id if info else slug,
+            version=(info.version or "1") if info else "1",
+            element=info.element if info else "Group",
+            title=dict(info.title) if info and info.title else {"und": slug},
+            abstract=dict(info.abstract) if info else {},
+            purpose=dict(info.purpose) if info else {},
+            attributes=dict(info.attributes) if info else {},
+        )
+        session.add(study)
+        session.flush()
+    elif info is not None:
+        study.title = dict(info.title) or study.title
+        study.abstract = dict(info.abstract) or study.abstract
+        study.purpose = dict(info.purpose) or study.purpose
+        study.attributes = {**study.attributes, **info.attributes}
+        study.element = info.element if study.element == "StudyUnit" or info.element == "Group" else study.element
+    return study
+
+
+def upsert_waves(session: Session, study: Study, waves: list[WaveInfo]) -> dict[str, Wave]:
+    """Create or update the document's waves; return them by their DDI id (WaveInfo.id)."""
+    existing = list(session.scalars(select(Wave).where(Wave.study_id == study.id)))
+    position = max((w.position for w in existing), default=-1)
+    result: dict[str, Wave] = {}
+    for info in waves:
+        wave = next((w for w in existing if w.agency.lower() == info.agency.lower() and w.ddi_id == info.id), None)
+        if wave is None:
+            wave = next((w for w in existing if w.name == info.name), None)
+        if wave is None:
+            position += 1
+            taken = {w.name for w in existing}
+            name = base = info.name
+            suffix = 2
+            while name in taken:
+                name, suffix = f"{base}-{suffix}", suffix + 1
+            wave = Wave(study_id=study.id, name=name, position=position, agency=info.agency, ddi_id=info.id)
+            session.add(wave)
+            existing.append(wave)
+        wave.agency, wave.ddi_id, wave.version = info.agency, info.id, info.version or "1"
+        wave.title = dict(info.title) or wave.title or {"und": wave.name}
+        wave.abstract = dict(info.abstract) or (wave.abstract or {})
+        wave.start_date = info.start_date or wave.start_date
+        wave.end_date = info.end_date or wave.end_date
+        wave.age_min_months = info.age_min_months if info.age_min_months is not None else wave.age_min_months
+        wave.age_max_months = info.age_max_months if info.age_max_months is not None else wave.age_max_months
+        wave.attributes = {**(wave.attributes or {}), **info.attributes}
+        result[info.id] = wave
+    session.flush()
+    return result
+
+
+def store_items(session: Session, items: list[Item], hashes: dict[ItemKey, str], import_id: int) -> dict[ItemKey, int]:
+    """Insert the item versions the catalogue does not hold yet, with their links; return every item's row id."""
+    ids: dict[ItemKey, int] = {}
+    by_agency: dict[str, list[str]] = {}
+    for item in items:
+        by_agency.setdefault(item.agency.lower(), []).append(item.id)
+    wanted = {item.key for item in items}
+    for agency, ddi_ids in by_agency.items():
+        for start in range(0, len(ddi_ids), BATCH):
+            chunk = ddi_ids[start : start + BATCH]
+            rows = session.execute(
+                select(ItemRow.id, ItemRow.ddi_id, ItemRow.version).where(
+                    ItemRow.agency_key == agency, ItemRow.ddi_id.in_(chunk)
+                )
+            )
+            for row_id, ddi_id, version in rows:
+                key = ItemKey(agency, ddi_id, version)
+                if key in wanted:
+                    ids[key] = row_id
+    new_items = [item for item in items if item.key not in ids]
+    now = datetime.now(UTC)
+    for start in range(0, len(new_items), BATCH):
+        chunk = new_items[start : start + BATCH]
+        rows = [
+            {
+                "type": item.TYPE,
+                "agency": item.agency,
+                "agency_key": item.agency.lower(),
+                "ddi_id": item.id,
+                "version": item.version,
+                "version_sort": version_sort_key(item.version or "1"),
+                "urn": item.urn,
+                "name": (item.name or "")[:255] or None,
+                "label": dict(item.label),
+                "content": item_content(item),
+                "content_hash": hashes[item.key],
+                "import_id": import_id,
+                "created_at": now,
+            }
+            for item in chunk
+        ]
+        returned = session.execute(
+            insert(ItemRow).returning(ItemRow.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
+        for item, row_id in zip(chunk, returned, strict=True):
+            ids[item.key] = row_id
+        links = [
+            {
+                "source_id": ids[item.key],
+                "role": role,
+                "target_agency": ref.agency.lower(),
+                "target_ddi_id": ref.id,
+                "target_version": ref.version,
+                "target_type": ref.type,
+            }
+            for item in chunk
+            for role, ref in item.references()
+        ]
+        if links:
+            session.execute(insert(ItemLink), links)
+    return ids
+
+
+def latest_release(session: Session, study: Study, *, status: str | tuple[str, ...] = "published") -> Release | None:
+    statuses = (status,) if isinstance(status, str) else status
+    return session.scalar(
+        select(Release)
+        .where(Release.study_id == study.id, Release.status.in_(statuses))
+        .order_by(Release.number.desc())
+        .limit(1)
+    )
+
+
+def create_release(
+    session: Session,
+    *,
+    study: Study,
+    package: DDIPackage,
+    item_ids: dict[ItemKey, int],
+    waves: dict[str, Wave],
+    import_id: int | None,
+    status: str,
+    base: Release | None,
+) -> Release:
+    """A new release: the base release's items outside the waves this package carries, plus the package's.
+
+    The package replaces the waves it carries (and the study-wide shared items when it carries any); the
+    other waves of the study stay as they were. Of several versions of one item, the latest is a member.
+    """
+    number = (session.scalar(select(func.max(Release.number)).where(Release.study_id == study.id)) or 0) + 1
+    release = Release(study_id=study.id, number=number, status=status, import_id=import_id,
+                      based_on_id=base.id if base else None)
+    if status == "published":
+        release.published_at = datetime.now(UTC)
+    session.add(release)
+    session.flush()
+
+    members: dict[tuple[str, str], Item] = {}
+    for item in package.items:
+        pair = (item.agency.lower(), item.id)
+        current = members.get(pair)
+        if current is None or version_key(item.version) > version_key(current.version):
+            members[pair] = item
+    rows = []
+    scope: set[int | None] = {waves[w.id].id for w in package.waves if w.id in waves}
+    for item in members.values():
+        wave_ref = package.placement.get(item.key)
+        wave_id = waves[wave_ref].id if wave_ref in waves else None
+        scope.add(wave_id)
+        rows.append({"release_id": release.id, "item_id": item_ids[item.key], "wave_id": wave_id})
+    if base is not None:
+        kept = (
+            select(ReleaseItem.item_id, ReleaseItem.wave_id, ItemRow.agency_key, ItemRow.ddi_id)
+            .join(ItemRow, ItemRow.id == ReleaseItem.item_id)
+            .where(ReleaseItem.release_id == base.id)
+        )
+        scoped = [w for w in scope if w is not None]
+        if scoped:
+            kept = kept.where(ReleaseItem.wave_id.is_(None) | ReleaseItem.wave_id.not_in(scoped))
+        if None in scope:
+            kept = kept.where(ReleaseItem.wave_id.is_not(None))
+        # A shared item replaced by this package leaves; in another wave, its older version stays there.
+        rows += [
+            {"release_id": release.id, "item_id": item_id, "wave_id": wave_id}
+            for item_id, wave_id, agency, ddi_id in session.execute(kept)
+            if wave_id is not None or (agency, ddi_id) not in members
+        ]
+    for start in range(0, len(rows), BATCH * 4):
+        session.execute(insert(ReleaseItem), rows[start : start + BATCH * 4])
+    if status == "published":
+        session.execute(
+            update(Release)
+            .where(Release.study_id == study.id, Release.status == "published", Release.id != release.id)
+            .values(status="superseded")
+        )
+    session.add(IndexGeneration(study_slug=study.slug))
+    session.flush()
+    return release
