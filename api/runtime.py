@@ -1,0 +1,112 @@
+"""The catalogue as one running thing: settings, database, schemas, search index and the services on them.
+
+Built once by the CLI or by `create_app()`; the CLI commands and the HTTP routes call the same methods.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalogue.errors import SchemasUnavailable
+from catalogue.imports import ImportReport, Source, study_import
+from catalogue.settings import Settings
+from catalogue.store.db import make_engine, migrate, session_factory, transaction
+from catalogue.store.tables import ImportRecord, Study
+from ddi_schemas.compiled import SchemaSet
+from search.base import SearchBackend
+from search.indexer import Coordination, FileCoordination, Indexer
+from search.registry import open_backend
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DEMO_STUDIES = {"elfe": "elfe-demo.xml", "epipage2": "epipage2-demo.xml"}
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        engine = make_engine(self.settings.resolved_database_url)
+        migrate(engine)
+        return engine
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return session_factory(self.engine)
+
+    @cached_property
+    def schemas(self) -> SchemaSet:
+        root = self.settings.resolved_ddi_schemas
+        if not (root / "3.3" / "instance.xsd").is_file():
+            raise SchemasUnavailable(
+                f"the official DDI-L XSDs are not in {root}: run `ddicat schemas fetch` to download and verify "
+                "them into the data directory, or set DDICAT_DDI_SCHEMAS to a folder holding a verified copy "
+                "(3.1/, 3.2/, 3.3/)"
+            )
+        return SchemaSet(root)
+
+    @cached_property
+    def backend(self) -> SearchBackend:
+        return open_backend(
+            self.settings.search_backend, index_dir=self.settings.resolved_index_dir, engine=self.engine
+        )
+
+    @cached_property
+    def coordination(self) -> Coordination:
+        return FileCoordination(self.settings.resolved_index_dir)
+
+    @cached_property
+    def indexer(self) -> Indexer:
+        return Indexer(self.sessions, self.backend, self.coordination)
+
+    def import_file(
+        self,
+        source: Source,
+        *,
+        study: str,
+        wave: str | None = None,
+        agency: str | None = None,
+        lenient: bool = False,
+        source_format: str | None = None,
+        actor: str = "cli",
+        status: str = "published",
+    ) -> ImportReport:
+        """Import in one transaction, then bring the search index up to date."""
+        with transaction(self.sessions) as session:
+            report = study_import(
+                session=session, schemas=self.schemas, source=source, study_slug=study,
+                default_agency=self.settings.default_agency, wave=wave, agency=agency, lenient=lenient,
+                source_format=source_format, actor=actor, status=status,
+                max_bytes=self.settings.max_upload_bytes,
+            )
+        self.indexer.sync(wait=True)
+        return report
+
+    def load_demo(self) -> list[ImportReport]:
+        """Import the demo cohorts from examples/, skipping a file already imported unchanged."""
+        reports = []
+        for slug, file_name in DEMO_STUDIES.items():
+            source = Source.from_path(EXAMPLES / file_name, max_bytes=self.settings.max_upload_bytes)
+            with self.sessions() as session:
+                latest = session.scalar(
+                    select(ImportRecord.source_sha256)
+                    .join(Study, Study.id == ImportRecord.study_id)
+                    .where(Study.slug == slug)
+                    .order_by(ImportRecord.id.desc())
+                    .limit(1)
+                )
+            if latest != source.sha256:
+                reports.append(self.import_file(source, study=slug, actor="demo"))
+        self.indexer.sync(wait=True)
+        return reports
+
+    def close(self) -> None:
+        if "backend" in self.__dict__:
+            self.backend.close()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
