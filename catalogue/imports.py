@@ -20,8 +20,9 @@ from catalogue.ddi.writer import ddi_bytes
 from catalogue.errors import InvalidInput, Location, PayloadTooLarge, Problem
 from catalogue.model import DDIPackage, WaveInfo
 from catalogue.store import writes
-from catalogue.store.reads import draft_release, published_release, study_by_slug
-from catalogue.store.tables import ImportRecord, Item, Release, Wave
+from catalogue.merge import MergeReport, merge_data_file
+from catalogue.store.reads import draft_release, load_snapshot, package_of, published_release, study_by_slug
+from catalogue.store.tables import ImportRecord, Item, Release, Study, Wave
 from catalogue.versioning import assign_versions
 from ddi_schemas.compiled import SchemaSet
 from ddi_schemas.check import check
@@ -70,6 +71,7 @@ class ImportReport:
     new_items: int
     unchanged_items: int
     problems: list[Problem] = field(default_factory=list)
+    merge: dict[str, object] | None = None
 
     @property
     def warnings(self) -> list[Problem]:
@@ -83,6 +85,7 @@ class ImportReport:
             "waves": self.waves, "counts": self.counts,
             "new_items": self.new_items, "unchanged_items": self.unchanged_items,
             "problems": [p.as_dict() for p in self.problems],
+            "merge": self.merge,
         }
 
 
@@ -118,13 +121,19 @@ def study_import(
         agency=agency or (study.agency if study else default_agency), id_prefix=study_slug, wave=wave,
         split_languages=split_languages, column_mapping=column_mapping, preset=preset,
     )
-    package, ddi_version, fmt, canonical = _read_source(
+    package, ddi_version, fmt, canonical, data_file = _read_source(
         session, schemas, source, lenient=lenient, source_format=source_format, options=options, problems=problems
     )
+    merge_report = None
+    if data_file:
+        package, merge_report = _merge_with_questionnaire(
+            session, package, study=study, wave=wave, status=status, file_name=source.name
+        )
+        problems += merge_report.problems
     owner_agency = agency or (study.agency if study else None) or (
         package.study.agency if package.study else default_agency
     )
-    if wave is not None:
+    if wave is not None and not data_file:
         _place_in_wave(session, package, wave, study_id=study.id if study else None, agency=owner_agency,
                        study_id_hint=study.ddi_id if study else study_slug, file_name=source.name)
         canonical = None
@@ -173,12 +182,14 @@ def study_import(
     release = writes.create_release(
         session, study=study, package=package, item_ids=item_ids, waves=waves,
         import_id=record.id, status=status, base=base,
+        scope={w.id for w in waves.values()} if wave is not None else None,
     )
     return ImportReport(
         study=study.slug, release=release.number, status=release.status, import_id=record.id,
         source_name=source.name, source_sha256=source.sha256, source_format=fmt, ddi_version=ddi_version,
         waves=[w.name for w in waves.values()], counts=package.counts(),
         new_items=len(outcome.new), unchanged_items=len(outcome.reused), problems=problems,
+        merge=merge_report.as_dict() if merge_report else None,
     )
 
 
@@ -191,15 +202,15 @@ def _read_source(
     source_format: str | None,
     options: ImportOptions,
     problems: list[Problem],
-) -> tuple[DDIPackage, str, str, bytes | None]:
-    """The package a source describes, its DDI version, its format, and its bytes when they are already
-    the canonical DDI-L 3.3 record (a valid 3.3 document needs no rewriting)."""
+) -> tuple[DDIPackage, str, str, bytes | None, bool]:
+    """The package a source describes, its DDI version, its format, its bytes when they are already the
+    canonical DDI-L 3.3 record (a valid 3.3 document needs no rewriting), and whether it is a data file."""
     importer = detect_importer(source.name, source.data, requested=source_format)
     if importer is not None:
         result = importer.read(source.name, source.data, options)
         problems += result.problems
         _raise_on_errors(problems)
-        return result.package, "3.3", importer.name, None
+        return result.package, "3.3", importer.name, None, result.data_file
 
     def known(agency: str, ddi_id: str, version: str | None) -> bool:
         query = select(Item.id).where(Item.agency_key == agency.lower(), Item.ddi_id == ddi_id)
@@ -215,7 +226,33 @@ def _read_source(
     problems += read.problems
     version = report.document.version
     canonical = source.data if version == "3.3" and report.valid else None
-    return read.package, version, DDI_FORMAT, canonical
+    return read.package, version, DDI_FORMAT, canonical, False
+
+
+def _merge_with_questionnaire(
+    session: Session, data_file: DDIPackage, *, study: Study | None, wave: str | None, status: str,
+    file_name: str,
+) -> tuple[DDIPackage, MergeReport]:
+    """A data file's variables merged by name into the wave's questionnaire, as the catalogue holds it."""
+    if wave is None:
+        raise InvalidInput([Problem(
+            "error", "a data file (SPSS, Stata, SAS) describes one wave: give the wave it belongs to (--wave NAME)",
+            Location(file=file_name), "wave-required",
+        )])
+    wave_row = None
+    release = None
+    if study is not None:
+        wave_row = session.scalar(select(Wave).where(Wave.study_id == study.id, Wave.name == wave))
+        release = (draft_release(session, study.id) if status == "draft" else None) or published_release(
+            session, study.id
+        )
+    if wave_row is None or release is None:
+        questionnaire = DDIPackage()
+    else:
+        questionnaire = package_of(session, load_snapshot(session, release), wave=wave_row)
+        questionnaire.study = None
+    merged, report = merge_data_file(questionnaire, data_file)
+    return merged, report
 
 
 def _place_in_wave(

@@ -63,26 +63,61 @@ class Importer(Protocol):
         ...
 
 
-IMPORTERS: list[Importer] = []
+# The built-in importers, most specific first: detection asks each in turn and the loosest (codebook) last.
+BUILTIN: tuple[str, ...] = (
+    "importers.redcap_project:IMPORTER",
+    "importers.odm:IMPORTER",
+    "importers.ddi_codebook:IMPORTER",
+    "importers.limesurvey:IMPORTER",
+    "importers.qualtrics:IMPORTER",
+    "importers.statfiles:IMPORTER",
+    "importers.xlsform:IMPORTER",
+    "importers.table_schema:IMPORTER",
+    "importers.redcap_dictionary:IMPORTER",
+    "importers.limesurvey_tsv:IMPORTER",
+    "importers.codebook:IMPORTER",
+)
+ENTRY_POINT_GROUP = "ddicat.importers"
+
+_loaded: list[Importer] | None = None
 
 
-def register(importer: Importer) -> Importer:
-    IMPORTERS.append(importer)
-    return importer
+def importers() -> list[Importer]:
+    """Every importer: the built-ins, then those other packages declare under the `ddicat.importers`
+    entry point group (a third party registers exactly as the built-ins do)."""
+    global _loaded
+    if _loaded is None:
+        from importlib import import_module
+        from importlib.metadata import entry_points
+
+        found: list[Importer] = []
+        for spec in BUILTIN:
+            module_name, attribute = spec.split(":")
+            try:
+                module = import_module(module_name)
+            except ModuleNotFoundError as error:
+                if error.name == module_name:
+                    continue
+                raise
+            found.append(getattr(module, attribute))
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            found.append(entry.load())
+        _loaded = found
+    return _loaded
 
 
 def detect_importer(file_name: str, data: bytes, *, requested: str | None = None) -> Importer | None:
     """The importer for this file, or None when it is DDI-L (or unknown: the DDI-L gate then says why)."""
     if requested and requested != DDI_FORMAT:
-        for importer in IMPORTERS:
+        for importer in importers():
             if importer.name == requested:
                 return importer
-        names = ", ".join([DDI_FORMAT] + [i.name for i in IMPORTERS])
+        names = ", ".join([DDI_FORMAT] + [i.name for i in importers()])
         raise InvalidInput([Problem("error", f"unknown format {requested!r}; known formats: {names}",
                                     Location(file=file_name), "unknown-format")])
     if requested == DDI_FORMAT:
         return None
-    for importer in IMPORTERS:
+    for importer in importers():
         if importer.sniff(file_name, data):
             return importer
     return None

@@ -17,6 +17,8 @@ MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ROWS = 1_000_000
 MAX_COLUMNS = 1_000
+# Sheets often declare a million formatted but empty rows: reading stops after this many in a row.
+MAX_BLANK_RUN = 10_000
 
 Workbook = dict[str, list[list[str]]]
 XLSX_MAGIC = b"PK\x03\x04"
@@ -58,13 +60,22 @@ def read_workbook(data: bytes, file_name: str) -> Workbook:
     sheets: Workbook = {}
     try:
         for sheet in book.worksheets:
+            sheet.reset_dimensions()
             rows: list[list[str]] = []
-            for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if index > MAX_ROWS:
+            filled = blank_run = 0
+            for row in sheet.iter_rows(values_only=True):
+                values = [cell_text(v) for v in row[:MAX_COLUMNS]]
+                if not any(values):
+                    blank_run += 1
+                    if blank_run >= MAX_BLANK_RUN:
+                        break
+                    rows.append(values)
+                    continue
+                blank_run = 0
+                filled += 1
+                if filled > MAX_ROWS:
                     raise _error(file_name, f"more than {MAX_ROWS:,} rows", "too-many-rows", sheet=sheet.title)
-                if len(row) > MAX_COLUMNS:
-                    row = row[:MAX_COLUMNS]
-                rows.append([cell_text(v) for v in row])
+                rows.append(values)
             sheets[sheet.title] = _trim(rows)
     finally:
         book.close()

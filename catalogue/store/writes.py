@@ -75,7 +75,7 @@ def get_or_create_study(session: Session, *, slug: str, info: StudyInfo | None, 
         )
         session.add(study)
         session.flush()
-    elif info is not None:
+    elif info is not None and (info.agency.lower(), info.id) == (study.agency.lower(), study.ddi_id):
         study.title = dict(info.title) or study.title
         study.abstract = dict(info.abstract) or study.abstract
         study.purpose = dict(info.purpose) or study.purpose
@@ -199,11 +199,13 @@ def create_release(
     import_id: int | None,
     status: str,
     base: Release | None,
+    scope: set[int | None] | None = None,
 ) -> Release:
-    """A new release: the base release's items outside the waves this package carries, plus the package's.
+    """A new release: the base release's items outside the scope of this package, plus the package's.
 
-    The package replaces the waves it carries (and the study-wide shared items when it carries any); the
-    other waves of the study stay as they were. Of several versions of one item, the latest is a member.
+    By default the package replaces the waves it carries (and the study-wide shared items when it carries
+    any); an import into one named wave gives `scope` = that wave only. The other waves stay as they were.
+    Of several versions of one item, the latest is a member.
     """
     number = (session.scalar(select(func.max(Release.number)).where(Release.study_id == study.id)) or 0) + 1
     release = Release(study_id=study.id, number=number, status=status, import_id=import_id,
@@ -219,13 +221,16 @@ def create_release(
         current = members.get(pair)
         if current is None or version_key(item.version) > version_key(current.version):
             members[pair] = item
-    rows = []
-    scope: set[int | None] = {waves[w.id].id for w in package.waves if w.id in waves}
+    rows: dict[tuple[int, int | None], dict[str, int | None]] = {}
+    carried_scope: set[int | None] = {waves[w.id].id for w in package.waves if w.id in waves}
     for item in members.values():
         wave_ref = package.placement.get(item.key)
         wave_id = waves[wave_ref].id if wave_ref in waves else None
-        scope.add(wave_id)
-        rows.append({"release_id": release.id, "item_id": item_ids[item.key], "wave_id": wave_id})
+        carried_scope.add(wave_id)
+        rows[(item_ids[item.key], wave_id)] = {"release_id": release.id, "item_id": item_ids[item.key],
+                                               "wave_id": wave_id}
+    if scope is None:
+        scope = carried_scope
     if base is not None:
         kept = (
             select(ReleaseItem.item_id, ReleaseItem.wave_id, ItemRow.agency_key, ItemRow.ddi_id)
@@ -238,13 +243,13 @@ def create_release(
         if None in scope:
             kept = kept.where(ReleaseItem.wave_id.is_not(None))
         # A shared item replaced by this package leaves; in another wave, its older version stays there.
-        rows += [
-            {"release_id": release.id, "item_id": item_id, "wave_id": wave_id}
-            for item_id, wave_id, agency, ddi_id in session.execute(kept)
-            if wave_id is not None or (agency, ddi_id) not in members
-        ]
-    for start in range(0, len(rows), BATCH * 4):
-        session.execute(insert(ReleaseItem), rows[start : start + BATCH * 4])
+        for item_id, wave_id, agency, ddi_id in session.execute(kept):
+            if wave_id is not None or (agency, ddi_id) not in members:
+                rows.setdefault((item_id, wave_id), {"release_id": release.id, "item_id": item_id,
+                                                     "wave_id": wave_id})
+    values = list(rows.values())
+    for start in range(0, len(values), BATCH * 4):
+        session.execute(insert(ReleaseItem), values[start : start + BATCH * 4])
     if status == "published":
         session.execute(
             update(Release)
