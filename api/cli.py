@@ -70,6 +70,16 @@ def print_report(report: ImportReport) -> None:
     for item_type, count in report.counts.items():
         click.echo(f"  {item_type:<18} {count:>8,}")
     click.echo(f"  new item versions: {report.new_items:,}; unchanged: {report.unchanged_items:,}")
+    if report.merge is not None:
+        merge = report.merge
+        matched, data_only, questionnaire_only = (
+            list(merge["matched"]), list(merge["data_file_only"]), list(merge["questionnaire_only"])  # type: ignore[call-overload]
+        )
+        click.echo(f"Merged with the wave's questionnaire by variable name: {len(matched)} matched")
+        if data_only:
+            click.echo(f"  only in the data file ({len(data_only)}): {', '.join(data_only)}")
+        if questionnaire_only:
+            click.echo(f"  only in the questionnaire ({len(questionnaire_only)}): {', '.join(questionnaire_only)}")
     warnings = report.warnings
     if warnings:
         click.echo(f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''}:")
@@ -83,20 +93,50 @@ def print_report(report: ImportReport) -> None:
 @click.option("--wave", help="Import the file as this wave of the study (a document of one wave).")
 @click.option("--agency", help="DDI agency for what the catalogue creates (study, waves, items of non-DDI sources).")
 @click.option("--lenient", is_flag=True, help="Take what can be read from a file that fails its XSD, with warnings.")
-@click.option("--format", "source_format", help="Source format, when detection by content is not enough.")
+@click.option("--format", "source_format", help="Source format, when detection by content is not enough "
+              "(see `ddicat formats`).")
+@click.option("--split-languages", metavar="FIRST,SECOND",
+              help='Split "Texte / Text" labels into two languages, e.g. fr,en.')
+@click.option("--preset", help="Codebook layout: opal, long or wide (default: detected from the header).")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
+              help="Codebook column mapping, e.g. --column name=Variable --column label:fr=Libellé (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, study: str, wave: str | None, agency: str | None,
-                   lenient: bool, source_format: str | None, as_json: bool) -> None:
+                   lenient: bool, source_format: str | None, split_languages: str | None, preset: str | None,
+                   columns: tuple[str, ...], as_json: bool) -> None:
     """Import FILE (DDI-L 3.1, 3.2 or 3.3, or another known format) into a study, in one transaction."""
     runtime = runtime_of(ctx)
     source = Source.from_path(file, max_bytes=runtime.settings.max_upload_bytes)
+    split = None
+    if split_languages:
+        parts = [p.strip() for p in split_languages.split(",") if p.strip()]
+        if len(parts) != 2:
+            raise click.BadParameter("give two language codes, e.g. fr,en", param_hint="--split-languages")
+        split = (parts[0], parts[1])
+    mapping = {}
+    for column in columns:
+        field_name, sep, header = column.partition("=")
+        if not sep or not field_name or not header:
+            raise click.BadParameter(f"{column!r} is not FIELD=COLUMN", param_hint="--column")
+        mapping[field_name.strip()] = header.strip()
     report = runtime.import_file(source, study=study, wave=wave, agency=agency, lenient=lenient,
-                                 source_format=source_format)
+                                 source_format=source_format, split_languages=split, preset=preset,
+                                 column_mapping=mapping or None)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         print_report(report)
+
+
+@main.command("formats")
+def formats_command() -> None:
+    """List the source formats ddicat imports (detected by content; force one with --format)."""
+    from importers.registry import DDI_FORMAT, importers
+
+    click.echo(f"{DDI_FORMAT:<20} DDI-Lifecycle 3.1, 3.2, 3.3 (.xml)")
+    for importer in importers():
+        click.echo(f"{importer.name:<20} {importer.title} ({', '.join(importer.extensions)})")
 
 
 @main.command("export")

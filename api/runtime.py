@@ -5,6 +5,7 @@ Built once by the CLI or by `create_app()`; the CLI commands and the HTTP routes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -22,7 +23,25 @@ from search.indexer import Coordination, FileCoordination, Indexer
 from search.registry import open_backend
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-DEMO_STUDIES = {"elfe": "elfe-demo.xml", "epipage2": "epipage2-demo.xml"}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoFile:
+    """One file of the demo catalogue and how it is imported, exactly as a user would import it."""
+
+    study: str
+    file_name: str
+    wave: str | None = None
+    split_languages: tuple[str, str] | None = None
+
+
+DEMO_FILES = (
+    DemoFile("elfe", "elfe-demo.xml"),
+    DemoFile("epipage2", "epipage2-demo.xml"),
+    DemoFile("epipage2", "epipage2-8a-questionnaire.xml", wave="8a"),
+    DemoFile("epipage2", "epipage2-8a-data.sav", wave="8a"),
+    DemoFile("elfe", "elfe-8a5-redcap.csv", wave="8a5", split_languages=("fr", "en")),
+)
 
 
 class Runtime:
@@ -75,6 +94,9 @@ class Runtime:
         source_format: str | None = None,
         actor: str = "cli",
         status: str = "published",
+        split_languages: tuple[str, str] | None = None,
+        column_mapping: dict[str, str] | None = None,
+        preset: str | None = None,
     ) -> ImportReport:
         """Import in one transaction, then bring the search index up to date."""
         with transaction(self.sessions) as session:
@@ -82,26 +104,31 @@ class Runtime:
                 session=session, schemas=self.schemas, source=source, study_slug=study,
                 default_agency=self.settings.default_agency, wave=wave, agency=agency, lenient=lenient,
                 source_format=source_format, actor=actor, status=status,
-                max_bytes=self.settings.max_upload_bytes,
+                max_bytes=self.settings.max_upload_bytes, split_languages=split_languages,
+                column_mapping=column_mapping, preset=preset,
             )
         self.indexer.sync(wait=True)
         return report
 
     def load_demo(self) -> list[ImportReport]:
-        """Import the demo cohorts from examples/, skipping a file already imported unchanged."""
+        """Import the demo cohorts from examples/, skipping the files already imported unchanged."""
         reports = []
-        for slug, file_name in DEMO_STUDIES.items():
-            source = Source.from_path(EXAMPLES / file_name, max_bytes=self.settings.max_upload_bytes)
+        for demo in DEMO_FILES:
+            path = EXAMPLES / demo.file_name
+            if not path.is_file():
+                continue
+            source = Source.from_path(path, max_bytes=self.settings.max_upload_bytes)
             with self.sessions() as session:
-                latest = session.scalar(
-                    select(ImportRecord.source_sha256)
+                seen = session.scalar(
+                    select(ImportRecord.id)
                     .join(Study, Study.id == ImportRecord.study_id)
-                    .where(Study.slug == slug)
-                    .order_by(ImportRecord.id.desc())
+                    .where(Study.slug == demo.study, ImportRecord.source_sha256 == source.sha256)
                     .limit(1)
                 )
-            if latest != source.sha256:
-                reports.append(self.import_file(source, study=slug, actor="demo"))
+            if seen is None:
+                reports.append(self.import_file(
+                    source, study=demo.study, wave=demo.wave, split_languages=demo.split_languages, actor="demo"
+                ))
         self.indexer.sync(wait=True)
         return reports
 

@@ -118,7 +118,8 @@ def study_import(
     problems: list[Problem] = []
     study = study_by_slug(session, study_slug)
     options = ImportOptions(
-        agency=agency or (study.agency if study else default_agency), id_prefix=study_slug, wave=wave,
+        agency=agency or (study.agency if study else default_agency),
+        id_prefix=f"{study_slug}-{writes.slugify(wave)}" if wave else study_slug, wave=wave,
         split_languages=split_languages, column_mapping=column_mapping, preset=preset,
     )
     package, ddi_version, fmt, canonical, data_file = _read_source(

@@ -19,9 +19,18 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str, list[Problem]]:
     """The text, the encoding used, and a warning when it was not UTF-8."""
     if not data.strip():
         raise InvalidInput([Problem("error", "the file is empty", Location(file=file_name), "empty")])
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(encoding), encoding, []
+            try:
+                return data.decode(encoding), encoding, []
+            except UnicodeDecodeError as error:
+                raise InvalidInput([Problem("error", f"not valid UTF-16: {error.reason}", Location(file=file_name),
+                                            "encoding")]) from error
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig", []
+        except UnicodeDecodeError:
+            data = data[len(codecs.BOM_UTF8):]  # a BOM in front of cp1252 bytes: trust the bytes
     if b"\x00" in data[:4096]:
         raise InvalidInput([Problem("error", "the file is binary, not text", Location(file=file_name), "binary")])
     try:
