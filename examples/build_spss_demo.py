@@ -33,6 +33,7 @@ NS = {
     "d": "ddi:datacollection:3_3",
     "l": "ddi:logicalproduct:3_3",
     "g": "ddi:group:3_3",
+    "s": "ddi:studyunit:3_3",
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NOTICE = (
@@ -493,9 +494,37 @@ def questionnaire() -> etree._ElementTree:
     name_of(instrument, "d:InstrumentName", "questionnaire_parents_8a")
     bilingual(instrument, "r:Label", ("Questionnaire parents à 8 ans", "Parents' questionnaire at 8 years"))
     reference(instrument, "d:ControlConstructReference", f"{PREFIX}-seq-questionnaire", "Sequence")
+    _wave(instance)
     document = etree.ElementTree(instance)
     instance.addprevious(etree.Comment(NOTICE))
     return document
+
+
+def _wave(instance: etree._Element) -> None:
+    """The wave itself (a StudyUnit after the ResourcePackage): its handle, title, participants' age, dates."""
+    unit = child(instance, "s:StudyUnit")
+    identify(unit, f"{PREFIX}-su")
+    for key, value in (
+        ("ddicat:waveName", "8a"),
+        ("ddicat:participantAgeMinMonths", "96"),
+        ("ddicat:participantAgeMaxMonths", "98"),
+    ):
+        pair = child(unit, "r:UserAttributePair")
+        child(pair, "r:AttributeKey", key)
+        child(pair, "r:AttributeValue", value)
+    citation = child(unit, "r:Citation")
+    bilingual(citation, "r:Title", ("Suivi à 8 ans", "8-year follow-up"), inner="r:String")
+    bilingual(unit, "r:Abstract", (
+        "Questionnaire rempli par les parents des enfants de la cohorte à l'âge de 8 ans.",
+        "Questionnaire filled in by the parents of the cohort's children at the age of 8 years.",
+    ))
+    coverage = child(unit, "r:Coverage")
+    temporal = identified(coverage, "r:TemporalCoverage", f"{PREFIX}-dates")
+    dates = child(temporal, "r:ReferenceDate")
+    child(dates, "r:StartDate", "2019-03-01")
+    child(dates, "r:EndDate", "2020-06-30")
+    collection = identified(unit, "d:DataCollection", f"{PREFIX}-dc")
+    reference(collection, "d:InstrumentReference", f"{PREFIX}-instr", "Instrument")
 
 
 def _code_lists(categories: etree._Element, code_lists: etree._Element) -> None:

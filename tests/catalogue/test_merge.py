@@ -103,7 +103,8 @@ def test_matched_variable_keeps_the_questionnaire_identity(demo: tuple[DDIPackag
         "F8.1",
     )
     imc = variables(merged)["imc"]
-    assert imc.questions == [] and merged.placement[imc.key] is None  # no wave in the questionnaire document
+    # The questionnaire document describes its wave: data-file variables join it.
+    assert imc.questions == [] and merged.placement[imc.key] == "epipage2-8a-su"
 
 
 def test_untouched_items_keep_their_versions(demo: tuple[DDIPackage, DDIPackage]) -> None:
