@@ -16,9 +16,10 @@ from catalogue.model import UNDETERMINED_LANGUAGE
 _AGENCY = re.compile(r"[a-zA-Z0-9-]{1,63}(\.[a-zA-Z0-9-]{1,63})*")
 AGENCY_MAX_LENGTH = 253
 # reusable.xsd BaseIDType restricts r:ID; its optional `.suffix` class reads `[A-Zz-z0-9*@$-_]` (a typo for
-# a-z: lower-case letters other than z are refused there). The canonical URN allows the full class, so an ID
-# must meet both: the suffix keeps to upper-case letters, z, digits and * @ $ - _.
-_ID = re.compile(r"[A-Za-z0-9*@$\-_]+(\.[A-Zz0-9*@$\-_]+)?")
+# a-z: lower-case letters other than z are refused there). The canonical URN allows the full class. An ID
+# the element refuses (`CS_PISA_1.Cat_1`, from the DDI Alliance's own examples) is written as a URN only.
+_ID = re.compile(r"[A-Za-z0-9*@$\-_]+(\.[A-Za-z0-9*@$\-_]+)?")
+_ID_ELEMENT = re.compile(r"[A-Za-z0-9*@$\-_]+(\.[A-Zz0-9*@$\-_]+)?")
 _VERSION = re.compile(r"[0-9]+(\.[0-9]+)*")
 # xs:language, the type of xml:lang and of d:QuestionText/@audienceLanguage.
 _LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
@@ -50,8 +51,13 @@ def is_agency(value: str) -> bool:
 
 
 def is_ddi_id(value: str) -> bool:
-    """r:ID, as both the ID element and the canonical URN accept it."""
+    """An ID the canonical URN accepts."""
     return _ID.fullmatch(value) is not None
+
+
+def fits_id_element(value: str) -> bool:
+    """An ID the r:ID element accepts too (see `_ID_ELEMENT`); otherwise identify by URN alone."""
+    return _ID_ELEMENT.fullmatch(value) is not None
 
 
 def is_version(value: str) -> bool:

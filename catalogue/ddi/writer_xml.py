@@ -14,7 +14,7 @@ from typing import Any, TypeAlias
 
 from lxml import etree
 
-from catalogue.ddi.writer_lexical import language_tag, xml_text
+from catalogue.ddi.writer_lexical import fits_id_element, language_tag, xml_text
 from catalogue.model import (
     UNDETERMINED_LANGUAGE,
     DDIPackage,
@@ -164,13 +164,16 @@ def add_leaf(parent: Element, tag: str, text: str | None, attrib: dict[str, str]
 
 
 def add_identity(parent: Element, agency: str, id: str, version: str, *, urn: bool = True) -> None:
-    """URN first, then Agency, ID, Version: the 3.3 identification every identified object opens with."""
+    """URN first, then Agency, ID, Version: the 3.3 identification every identified object opens with
+    (the URN alone when r:ID cannot hold the ID)."""
     sub = etree.SubElement
-    if urn:
+    triple = fits_id_element(id)
+    if urn or not triple:
         sub(parent, q("r", "URN")).text = make_urn(agency, id, version)
-    sub(parent, q("r", "Agency")).text = agency
-    sub(parent, q("r", "ID")).text = id
-    sub(parent, q("r", "Version")).text = version
+    if triple:
+        sub(parent, q("r", "Agency")).text = agency
+        sub(parent, q("r", "ID")).text = id
+        sub(parent, q("r", "Version")).text = version
 
 
 def add_user_fields(
@@ -275,9 +278,10 @@ def stream_leaf(xf: Any, tag: str, text: str, attrib: dict[str, str] | None = No
 
 def stream_identity(xf: Any, agency: str, id: str, version: str) -> None:
     stream_leaf(xf, q("r", "URN"), make_urn(agency, id, version))
-    stream_leaf(xf, q("r", "Agency"), agency)
-    stream_leaf(xf, q("r", "ID"), id)
-    stream_leaf(xf, q("r", "Version"), version)
+    if fits_id_element(id):
+        stream_leaf(xf, q("r", "Agency"), agency)
+        stream_leaf(xf, q("r", "ID"), id)
+        stream_leaf(xf, q("r", "Version"), version)
 
 
 def stream_attribute_pairs(xf: Any, pairs: Iterable[tuple[str, str]]) -> None:
@@ -289,9 +293,12 @@ def stream_attribute_pairs(xf: Any, pairs: Iterable[tuple[str, str]]) -> None:
 
 def stream_target(xf: Any, tag: str, target: Target) -> None:
     with xf.element(tag, {"lateBound": "true"} if target.late_bound else {}):
-        stream_leaf(xf, q("r", "Agency"), target.agency)
-        stream_leaf(xf, q("r", "ID"), target.id)
-        stream_leaf(xf, q("r", "Version"), target.version)
+        if fits_id_element(target.id):
+            stream_leaf(xf, q("r", "Agency"), target.agency)
+            stream_leaf(xf, q("r", "ID"), target.id)
+            stream_leaf(xf, q("r", "Version"), target.version)
+        else:
+            stream_leaf(xf, q("r", "URN"), make_urn(target.agency, target.id, target.version))
         stream_leaf(xf, q("r", "TypeOfObject"), target.type)
 
 
