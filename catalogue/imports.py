@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from catalogue.ddi.reader import read_ddi
 from catalogue.ddi.writer import ddi_bytes
-from catalogue.errors import InvalidInput, Location, PayloadTooLarge, Problem
+from catalogue.errors import Conflict, InvalidInput, Location, PayloadTooLarge, Problem
 from catalogue.model import DDIPackage, WaveInfo
 from catalogue.store import writes
 from catalogue.merge import MergeReport, merge_data_file
-from catalogue.store.reads import draft_release, load_snapshot, package_of, published_release, study_by_slug
+from catalogue.store.reads import draft_release, load_snapshot, package_of, published_release
 from catalogue.store.tables import ImportRecord, Item, Release, Study, Wave
 from catalogue.versioning import assign_versions
 from ddi_schemas.compiled import SchemaSet
@@ -72,6 +72,8 @@ class ImportReport:
     unchanged_items: int
     problems: list[Problem] = field(default_factory=list)
     merge: dict[str, object] | None = None
+    # A draft's description of the study and its waves, applied to them when the draft is published.
+    description: dict[str, object] | None = None
 
     @property
     def warnings(self) -> list[Problem]:
@@ -116,7 +118,12 @@ def study_import(
         raise InvalidInput([Problem("error", f"study handle {study_slug!r} must be lower-case letters, digits "
                                     f"and hyphens (e.g. {writes.slugify(study_slug or 'my-cohort')!r})")])
     problems: list[Problem] = []
-    study = study_by_slug(session, study_slug)
+    study = _locked_study(session, study_slug)
+    if status == "published" and study is not None and (draft := draft_release(session, study.id)) is not None:
+        raise Conflict(
+            f"study {study_slug!r} has a draft under review (release {draft.number}): publish or discard it "
+            "before importing directly, or upload this file into the draft"
+        )
     options = ImportOptions(
         agency=agency or (study.agency if study else default_agency),
         id_prefix=f"{study_slug}-{writes.slugify(wave)}" if wave else study_slug, wave=wave,
@@ -165,10 +172,13 @@ def study_import(
                 f"{written.problems[0]}",
             )
 
-    study = writes.get_or_create_study(session, slug=study_slug, info=package.study, agency=owner_agency)
-    waves = writes.upsert_waves(session, study, package.waves)
+    drafting = status == "draft" and study is not None
+    study = writes.get_or_create_study(session, slug=study_slug, info=None if drafting else package.study,
+                                       agency=owner_agency)
+    waves = _draft_waves(session, study, package.waves) if drafting else writes.upsert_waves(
+        session, study, package.waves)
     record = ImportRecord(
-        study_id=study.id, actor=actor, source_name=source.name, source_sha256=source.sha256,
+        study_id=study.id, actor=actor, source_name=source.name[:1024], source_sha256=source.sha256,
         source_size=len(source.data), source_format=fmt, wave_names=[w.name for w in waves.values()],
         ddi_document=gzip.compress(canonical, compresslevel=3), counts=package.counts(),
         problems=[p.as_dict() for p in problems],
@@ -178,8 +188,9 @@ def study_import(
     item_ids = writes.store_items(session, package.items, outcome.hashes, record.id)
     base = (draft_release(session, study.id) if status == "draft" else None) or published_release(session, study.id)
     if status == "draft":
+        # The new draft holds the old one's items plus this file's: the old draft is replaced, not lost.
         for old in session.scalars(select(Release).where(Release.study_id == study.id, Release.status == "draft")):
-            old.status = "discarded"
+            old.status = "replaced"
     release = writes.create_release(
         session, study=study, package=package, item_ids=item_ids, waves=waves,
         import_id=record.id, status=status, base=base,
@@ -191,7 +202,41 @@ def study_import(
         waves=[w.name for w in waves.values()], counts=package.counts(),
         new_items=len(outcome.new), unchanged_items=len(outcome.reused), problems=problems,
         merge=merge_report.as_dict() if merge_report else None,
+        description=_description(package) if status == "draft" else None,
     )
+
+
+def _locked_study(session: Session, slug: str) -> Study | None:
+    """The study, its row locked until the import commits: imports of one study queue (PostgreSQL; SQLite's
+    writer transaction already holds the database's write lock)."""
+    return session.scalar(select(Study).where(Study.slug == slug).with_for_update())
+
+
+def _draft_waves(session: Session, study: Study, infos: list[WaveInfo]) -> dict[str, Wave]:
+    """A draft's waves: known waves keep their published description until the draft is published (the
+    document's description travels with the draft); new waves are created, hidden until they hold items."""
+    existing = list(session.scalars(select(Wave).where(Wave.study_id == study.id)))
+    found: dict[str, Wave] = {}
+    new = []
+    for info in infos:
+        row = next((w for w in existing if w.agency.lower() == info.agency.lower() and w.ddi_id == info.id), None)
+        row = row or next((w for w in existing if w.name == info.name), None)
+        if row is None:
+            new.append(info)
+        else:
+            found[info.id] = row
+    found.update(writes.upsert_waves(session, study, new))
+    return found
+
+
+def _description(package: DDIPackage) -> dict[str, object]:
+    """What the document says about the study and its waves, as plain data."""
+    waves = []
+    for info in package.waves:
+        data = asdict(info)
+        data.pop("instruments", None)
+        waves.append(data)
+    return {"study": asdict(package.study) if package.study else None, "waves": waves}
 
 
 def _read_source(

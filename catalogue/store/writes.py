@@ -25,6 +25,7 @@ from catalogue.store.tables import (
 from catalogue.store.tables import Item as ItemRow
 
 BATCH = 500
+WAVE_NAME_LENGTH = 64
 
 
 def slugify(text: str, *, max_length: int = 64) -> str:
@@ -96,7 +97,7 @@ def upsert_waves(session: Session, study: Study, waves: list[WaveInfo]) -> dict[
         if wave is None:
             position += 1
             taken = {w.name for w in existing}
-            name = base = info.name
+            name = base = info.name[:WAVE_NAME_LENGTH - 4].rstrip("-") or "wave"
             suffix = 2
             while name in taken:
                 name, suffix = f"{base}-{suffix}", suffix + 1
