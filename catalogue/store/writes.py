@@ -5,12 +5,13 @@ Functions here only flush; the caller commits (one transaction per import).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import DateTime, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from catalogue.model import DDIPackage, Item, ItemKey, StudyInfo, WaveInfo, item_content, version_key
@@ -118,66 +119,89 @@ def upsert_waves(session: Session, study: Study, waves: list[WaveInfo]) -> dict[
 
 
 def store_items(session: Session, items: list[Item], hashes: dict[ItemKey, str], import_id: int) -> dict[ItemKey, int]:
-    """Insert the item versions the catalogue does not hold yet, with their links; return every item's row id."""
-    ids: dict[ItemKey, int] = {}
+    """Insert the item versions the catalogue does not hold yet, with their links; return every item's row id.
+
+    Rows go in with plain executemany (no RETURNING, which SQLite would run row by row) and their ids are
+    read back by identity: the write transaction holds the study, so nobody else adds these versions.
+    """
+    keyed = [(item.key, item) for item in items]
+    ids = _row_ids(session, [key for key, _ in keyed])
+    new_items = [(key, item) for key, item in keyed if key not in ids]
+    now = datetime.now(UTC)
+    bulk_insert(session, ItemRow.__table__, ITEM_COLUMNS, (
+        (
+            item.TYPE, item.agency, key.agency, item.id, item.version, version_sort_key(item.version or "1"),
+            item.urn, (item.name or "")[:255] or None, to_json(item.label), to_json(item_content(item)),
+            hashes[key], import_id, now,
+        )
+        for key, item in new_items
+    ))
+    ids.update(_row_ids(session, [key for key, _ in new_items]))
+    bulk_insert(session, ItemLink.__table__, LINK_COLUMNS, (
+        (ids[key], role, ref.agency.lower(), ref.id, ref.version, ref.type)
+        for key, item in new_items
+        for role, ref in item.references()
+    ))
+    return ids
+
+
+ITEM_COLUMNS = ("type", "agency", "agency_key", "ddi_id", "version", "version_sort", "urn", "name", "label",
+                "content", "content_hash", "import_id", "created_at")
+LINK_COLUMNS = ("source_id", "role", "target_agency", "target_ddi_id", "target_version", "target_type")
+MEMBER_COLUMNS = ("release_id", "item_id", "wave_id")
+
+
+def to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def bulk_insert(session: Session, table: Table, columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> None:
+    """Many rows through the driver's executemany: the bulk of an import, without per-row ORM work.
+
+    JSON values come already encoded; datetimes go through their column type, as SQLAlchemy would bind them.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join(marker for _ in columns)})")
+    converters = {
+        index: processor
+        for index, name in enumerate(columns)
+        if isinstance(table.c[name].type, DateTime) and (processor := table.c[name].type.bind_processor(dialect))
+    }
+    batch: list[tuple[object, ...]] = []
+    for row in rows:
+        if converters:
+            row = tuple(converters[i](v) if i in converters else v for i, v in enumerate(row))
+        batch.append(row)
+        if len(batch) >= BATCH * 8:
+            connection.exec_driver_sql(sql, batch)
+            batch = []
+    if batch:
+        connection.exec_driver_sql(sql, batch)
+
+
+def _row_ids(session: Session, keys: list[ItemKey]) -> dict[ItemKey, int]:
+    """The row id of each stored item version among `keys`."""
+    wanted = set(keys)
     by_agency: dict[str, list[str]] = {}
-    for item in items:
-        by_agency.setdefault(item.agency.lower(), []).append(item.id)
-    wanted = {item.key for item in items}
+    for key in wanted:
+        by_agency.setdefault(key.agency, []).append(key.id)
+    found: dict[ItemKey, int] = {}
     for agency, ddi_ids in by_agency.items():
-        for start in range(0, len(ddi_ids), BATCH):
-            chunk = ddi_ids[start : start + BATCH]
+        unique = sorted(set(ddi_ids))
+        for start in range(0, len(unique), BATCH):
             rows = session.execute(
                 select(ItemRow.id, ItemRow.ddi_id, ItemRow.version).where(
-                    ItemRow.agency_key == agency, ItemRow.ddi_id.in_(chunk)
+                    ItemRow.agency_key == agency, ItemRow.ddi_id.in_(unique[start : start + BATCH])
                 )
             )
             for row_id, ddi_id, version in rows:
                 key = ItemKey(agency, ddi_id, version)
                 if key in wanted:
-                    ids[key] = row_id
-    new_items = [item for item in items if item.key not in ids]
-    now = datetime.now(UTC)
-    for start in range(0, len(new_items), BATCH):
-        chunk = new_items[start : start + BATCH]
-        rows = [
-            {
-                "type": item.TYPE,
-                "agency": item.agency,
-                "agency_key": item.agency.lower(),
-                "ddi_id": item.id,
-                "version": item.version,
-                "version_sort": version_sort_key(item.version or "1"),
-                "urn": item.urn,
-                "name": (item.name or "")[:255] or None,
-                "label": dict(item.label),
-                "content": item_content(item),
-                "content_hash": hashes[item.key],
-                "import_id": import_id,
-                "created_at": now,
-            }
-            for item in chunk
-        ]
-        returned = session.execute(
-            insert(ItemRow).returning(ItemRow.id, sort_by_parameter_order=True), rows
-        ).scalars().all()
-        for item, row_id in zip(chunk, returned, strict=True):
-            ids[item.key] = row_id
-        links = [
-            {
-                "source_id": ids[item.key],
-                "role": role,
-                "target_agency": ref.agency.lower(),
-                "target_ddi_id": ref.id,
-                "target_version": ref.version,
-                "target_type": ref.type,
-            }
-            for item in chunk
-            for role, ref in item.references()
-        ]
-        if links:
-            session.execute(insert(ItemLink), links)
-    return ids
+                    found[key] = row_id
+    return found
 
 
 def latest_release(session: Session, study: Study, *, status: str | tuple[str, ...] = "published") -> Release | None:
@@ -248,9 +272,8 @@ def create_release(
             if wave_id is not None or (agency, ddi_id) not in members:
                 rows.setdefault((item_id, wave_id), {"release_id": release.id, "item_id": item_id,
                                                      "wave_id": wave_id})
-    values = list(rows.values())
-    for start in range(0, len(values), BATCH * 4):
-        session.execute(insert(ReleaseItem), values[start : start + BATCH * 4])
+    bulk_insert(session, ReleaseItem.__table__, MEMBER_COLUMNS,
+                ((r["release_id"], r["item_id"], r["wave_id"]) for r in rows.values()))
     if status == "published":
         session.execute(
             update(Release)
