@@ -30,6 +30,8 @@ run: demo
 	$(BIN)/ddicat serve --host $(HOST) --port $(PORT)
 
 test: install
+	@# axe-core for the accessibility checks of the browser tests (they skip, saying why, without it)
+	-command -v npm >/dev/null && npm ci --prefix tests/browser --no-audit --no-fund --silent
 	$(BIN)/python -m pytest
 
 clean:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import pages, problems, v1
+from api import manage_api, manage_pages, pages, problems, urn, v1
+from api.harvest import routes as harvest
 from api.runtime import Runtime
 from catalogue.settings import Settings
 
@@ -27,7 +29,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     problems.install(app)
+    # Public metadata may be read from other origins (the static site's search); never with credentials.
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_credentials=False)
+    app.include_router(harvest.router)  # before v1: /api/v1/items/{urn}.csv must win over /api/v1/items/{urn}
+    app.include_router(urn.router)
     app.include_router(v1.router)
+    app.include_router(manage_api.router)
     app.include_router(pages.router)
+    app.include_router(manage_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

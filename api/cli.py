@@ -271,3 +271,36 @@ def schemas_fetch(ctx: click.Context, source: str | None) -> None:
     target = settings.data_dir / "ddi-schemas"
     fetch(target, source=source)
     click.echo(f"DDI-L schemas verified and installed in {target}")
+
+
+@main.group("site")
+def site_group() -> None:
+    """The public site as static files."""
+
+
+@site_group.command("build")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-url", help="Public address the static copy will have (canonical links, sitemap); "
+              "default: DDICAT_BASE_URL.")
+@click.option("--api-base", help="Address of the live catalogue whose API answers the static copy's search; "
+              "without it the search page says that search needs the live catalogue.")
+@click.pass_context
+def site_build_command(ctx: click.Context, out: Path, base_url: str | None, api_base: str | None) -> None:
+    """Write every public page (cohorts, waves, instruments, questions, variables) into OUT/ in each language."""
+    from api.site import site_build
+    from api.views import public_pages
+    from catalogue.store.reads import Viewer
+
+    runtime = runtime_of(ctx)
+    with runtime.sessions() as session:
+        total = len(public_pages(session, Viewer.public()))
+    with click.progressbar(length=total, label="Rendering pages", show_pos=True) as bar:
+        report = site_build(runtime=runtime, out=out, base_url=base_url, api_base=api_base, progress=bar.update)
+    click.echo(f"Wrote {len(report.files):,} files ({report.pages:,} pages in {', '.join(report.languages)}) "
+               f"into {out}; open {out / report.languages[0] / 'index.html'}")
+
+
+# The cohort spaces' commands (users, studies, tokens, audit, upload) live beside, in api/cli_admin.py.
+from api import cli_admin  # noqa: E402
+
+cli_admin.register(main)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from api.auth import request_caller
 from api.runtime import Runtime
 from catalogue.store.reads import Viewer
 
@@ -23,5 +24,5 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 def get_viewer(request: Request) -> Viewer:
-    """The public, until accounts exist: published metadata only."""
-    return Viewer.public()
+    """What the caller may see: published metadata, and the drafts of the studies they hold a role on."""
+    return request_caller(request).actor.viewer()

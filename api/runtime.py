@@ -13,10 +13,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.errors import SchemasUnavailable
-from catalogue.imports import ImportReport, Source, study_import
+from catalogue.accounts import Actor
+from catalogue.imports import ImportReport, Source
 from catalogue.settings import Settings
 from catalogue.store.db import make_engine, migrate, session_factory, transaction
 from catalogue.store.tables import ImportRecord, Study
+from catalogue.workflow import draft_upload, release_import
 from ddi_schemas.compiled import SchemaSet
 from search.base import SearchBackend
 from search.indexer import Coordination, FileCoordination, Indexer
@@ -98,15 +100,23 @@ class Runtime:
         column_mapping: dict[str, str] | None = None,
         preset: str | None = None,
     ) -> ImportReport:
-        """Import in one transaction, then bring the search index up to date."""
+        """The operator's import, in one transaction with its audit event, then the search index brought up
+        to date: published at once, or (`status="draft"`) into the study's draft for review."""
+        operator = Actor.operator(actor)
         with transaction(self.sessions) as session:
-            report = study_import(
-                session=session, schemas=self.schemas, source=source, study_slug=study,
-                default_agency=self.settings.default_agency, wave=wave, agency=agency, lenient=lenient,
-                source_format=source_format, actor=actor, status=status,
-                max_bytes=self.settings.max_upload_bytes, split_languages=split_languages,
-                column_mapping=column_mapping, preset=preset,
-            )
+            if status == "draft":
+                report = draft_upload(
+                    session=session, schemas=self.schemas, actor=operator, study_slug=study, source=source,
+                    default_agency=self.settings.default_agency, max_bytes=self.settings.max_upload_bytes,
+                    wave=wave, source_format=source_format, lenient=lenient,
+                )
+            else:
+                report = release_import(
+                    session=session, schemas=self.schemas, actor=operator, study_slug=study, source=source,
+                    default_agency=self.settings.default_agency, max_bytes=self.settings.max_upload_bytes,
+                    wave=wave, agency=agency, lenient=lenient, source_format=source_format,
+                    split_languages=split_languages, column_mapping=column_mapping, preset=preset,
+                )
         self.indexer.sync(wait=True)
         return report
 

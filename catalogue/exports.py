@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue.ddi.writer import ddi_bytes
@@ -12,7 +11,6 @@ from catalogue.errors import NotFound
 from catalogue.model import DDIPackage, Item, ItemKey
 from catalogue.store.reads import Snapshot, Viewer, load_items, load_snapshot, package_of, study_by_slug, visible_release
 from catalogue.store.tables import Item as ItemRow
-from catalogue.store.tables import Wave
 
 ExportForm = Literal["ddi-l", "fragment"]
 
@@ -33,9 +31,9 @@ def study_export(
     snapshot = study_snapshot(session, slug, viewer)
     wave_row = None
     if wave is not None:
-        wave_row = session.scalar(select(Wave).where(Wave.study_id == snapshot.study.id, Wave.name == wave))
+        wave_row = snapshot.wave_named(wave)
         if wave_row is None:
-            names = ", ".join(w.name for w in snapshot.waves) or "none"
+            names = ", ".join(w.name for w in snapshot.held_waves()) or "none"
             raise NotFound(f"study {slug!r} has no wave {wave!r} (waves: {names})")
     return ddi_bytes(package_of(session, snapshot, wave=wave_row), form=form)
 

@@ -81,6 +81,14 @@ def study_by_slug(session: Session, slug: str) -> Study | None:
     return session.scalar(select(Study).where(Study.slug == slug))
 
 
+def release_wave_ids(session: Session, release: Release) -> set[int]:
+    """The waves a release holds items in (see Snapshot.held_waves)."""
+    return set(session.scalars(
+        select(ReleaseItem.wave_id).where(ReleaseItem.release_id == release.id, ReleaseItem.wave_id.is_not(None))
+        .distinct()
+    ))
+
+
 def release_counts(session: Session, release: Release) -> dict[str | None, dict[str, int]]:
     """Item counts by type, per wave id (None: shared by the study)."""
     rows = session.execute(
@@ -192,6 +200,15 @@ class Snapshot:
 
     def wave_by_id(self) -> dict[int, Wave]:
         return {wave.id: wave for wave in self.waves}
+
+    def held_waves(self) -> list[Wave]:
+        """The waves this release holds items in: a wave that exists only in a draft is not shown with the
+        published release (the wave row exists as soon as a draft upload names it)."""
+        held = {wave_id for ids in self.waves_of.values() for wave_id in ids}
+        return [wave for wave in self.waves if wave.id in held]
+
+    def wave_named(self, name: str) -> Wave | None:
+        return next((wave for wave in self.held_waves() if wave.name == name), None)
 
 
 def load_snapshot(session: Session, release: Release) -> Snapshot:
@@ -314,4 +331,5 @@ def referrers(session: Session, target: ItemRow, *, role: str | None = None, rel
         query = query.where(ItemLink.role == role)
     if release is not None:
         query = query.join(ReleaseItem, ReleaseItem.item_id == ItemRow.id).where(ReleaseItem.release_id == release.id)
-    return list(session.scalars(query.distinct()))
+    # Duplicates dropped here: SELECT DISTINCT cannot compare JSON columns on PostgreSQL.
+    return list({row.id: row for row in session.scalars(query)}.values())
