@@ -114,6 +114,32 @@ def studies_create(ctx: click.Context, slug: str, title_fr: str, title_en: str, 
                + (f", managed by {manager_email.strip().lower()}" if manager_email else ""))
 
 
+@click.group("waves")
+def waves_group() -> None:
+    """Waves and what their sources do not say about them."""
+
+
+@waves_group.command("describe")
+@click.argument("study")
+@click.argument("wave")
+@click.option("--title-fr", default="", help="Title in French.")
+@click.option("--title-en", default="", help="Title in English.")
+@click.option("--start", "start_date", help="First day of data collection (YYYY-MM-DD).")
+@click.option("--end", "end_date", help="Last day of data collection (YYYY-MM-DD).")
+@click.option("--age-min-months", type=float, help="Youngest participants' age at the wave, in months.")
+@click.option("--age-max-months", type=float, help="Oldest participants' age at the wave, in months.")
+@click.pass_context
+def waves_describe(ctx: click.Context, study: str, wave: str, title_fr: str, title_en: str,
+                   start_date: str | None, end_date: str | None, age_min_months: float | None,
+                   age_max_months: float | None) -> None:
+    """Give a wave its title, dates and participants' age (REDCap, SPSS and codebook files carry none)."""
+    done = _write(ctx, workflow.wave_describe, study_slug=study, wave_name=wave,
+                  title={"fr": title_fr, "en": title_en}, start_date=start_date, end_date=end_date,
+                  age_min_months=age_min_months, age_max_months=age_max_months)
+    changed = ", ".join(done["changed"]) or "nothing"
+    click.echo(f"Wave {done['wave']} of {done['study']}: {changed} updated")
+
+
 @click.group("tokens")
 def tokens_group() -> None:
     """API tokens for the scripts and CI of cohort teams."""
@@ -263,5 +289,5 @@ def _located(problem: dict[str, Any]) -> str:
 
 def register(main: click.Group) -> None:
     """Add the cohort-space commands to `ddicat`."""
-    for command in (users_group, studies_group, tokens_group, audit_group, upload_command):
+    for command in (users_group, studies_group, waves_group, tokens_group, audit_group, upload_command):
         main.add_command(command)

@@ -224,6 +224,23 @@ def discard(
                          expected_draft=choice.draft if choice else None)
 
 
+class WaveDescription(BaseModel):
+    """What a wave's sources leave blank; omitted fields stay as they are."""
+
+    title: dict[str, str] = Field(default_factory=dict, description="Title per language")
+    abstract: dict[str, str] = Field(default_factory=dict, description="Description per language")
+    start_date: str | None = Field(default=None, description="First day of collection, YYYY-MM-DD")
+    end_date: str | None = Field(default=None, description="Last day of collection, YYYY-MM-DD")
+    age_min_months: float | None = Field(default=None, ge=0, le=2000)
+    age_max_months: float | None = Field(default=None, ge=0, le=2000)
+
+
+@router.patch("/studies/{slug}/waves/{name}", summary="Describe a wave: title, dates, participants' age (editors)")
+def wave_describe(slug: str, name: str, body: WaveDescription, runtime: RuntimeDep, actor: Writer) -> dict[str, Any]:
+    return write_through(runtime, workflow.wave_describe, actor=actor, study_slug=slug, wave_name=name,
+                         **body.model_dump())
+
+
 @router.get("/studies/{slug}/releases", summary="The study's releases (viewers)")
 def releases(slug: str, runtime: RuntimeDep, actor: Reader) -> dict[str, Any]:
     return {"releases": read_through(runtime, workflow.release_list, actor=actor, study_slug=slug)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -18,7 +19,7 @@ from catalogue.imports import ImportReport, Source
 from catalogue.settings import Settings
 from catalogue.store.db import make_engine, migrate, session_factory, transaction
 from catalogue.store.tables import ImportRecord, Study
-from catalogue.workflow import draft_upload, release_import
+from catalogue.workflow import draft_upload, release_import, wave_describe
 from ddi_schemas.compiled import SchemaSet
 from search.base import SearchBackend
 from search.indexer import Coordination, FileCoordination, Indexer
@@ -35,6 +36,8 @@ class DemoFile:
     file_name: str
     wave: str | None = None
     split_languages: tuple[str, str] | None = None
+    # What the source cannot say about its wave (REDCap dictionaries carry no title, dates or ages).
+    wave_description: dict[str, Any] | None = None
 
 
 DEMO_FILES = (
@@ -42,7 +45,10 @@ DEMO_FILES = (
     DemoFile("epipage2", "epipage2-demo.xml"),
     DemoFile("epipage2", "epipage2-8a-questionnaire.xml", wave="8a"),
     DemoFile("epipage2", "epipage2-8a-data.sav", wave="8a"),
-    DemoFile("elfe", "elfe-8a5-redcap.csv", wave="8a5", split_languages=("fr", "en")),
+    DemoFile("elfe", "elfe-8a5-redcap.csv", wave="8a5", split_languages=("fr", "en"), wave_description={
+        "title": {"fr": "Enquête à 8 ans et demi", "en": "8.5-year survey"},
+        "start_date": "2019-09-01", "end_date": "2020-06-30", "age_min_months": 102, "age_max_months": 104,
+    }),
 )
 
 
@@ -139,6 +145,10 @@ class Runtime:
                 reports.append(self.import_file(
                     source, study=demo.study, wave=demo.wave, split_languages=demo.split_languages, actor="demo"
                 ))
+                if demo.wave and demo.wave_description:
+                    with transaction(self.sessions) as session:
+                        wave_describe(session=session, actor=Actor.operator("demo"), study_slug=demo.study,
+                                      wave_name=demo.wave, **demo.wave_description)
         self.indexer.sync(wait=True)
         return reports
 

@@ -16,6 +16,7 @@ Each service checks its actor first and appends its audit event in the caller's 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,10 +28,10 @@ from catalogue.audit import event_append, event_json, events_jsonl, events_of, e
 from catalogue.diff import membership_changes, release_diff
 from catalogue.errors import Conflict, InvalidInput, Location, NotFound, Problem
 from catalogue.imports import ImportReport, Source, study_import
-from catalogue.model import AGENCY_PATTERN, StudyInfo, WaveInfo
+from catalogue.model import AGENCY_PATTERN, UNDETERMINED_LANGUAGE, StudyInfo, WaveInfo
 from catalogue.store import writes
 from catalogue.store.reads import draft_release, published_release, release_counts
-from catalogue.store.tables import Base, ImportRecord, IndexGeneration, Release, ReleaseItem, Study
+from catalogue.store.tables import Base, ImportRecord, IndexGeneration, Release, ReleaseItem, Study, Wave
 from catalogue.store.tables import Item as ItemRow
 from ddi_schemas.compiled import SchemaSet
 
@@ -46,6 +47,9 @@ class DraftDescription(Base):
     release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"), primary_key=True)
     study: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     waves: Mapped[list[Any]] = mapped_column(default=list)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?")
 
 
 def study_create(
@@ -225,6 +229,59 @@ def release_rollback(*, session: Session, actor: Actor, study_slug: str, number:
     })
     return {"study": study.slug, "release": release.number, "to": number,
             "previous": current.number if current else None, "summary": changes.summary()}
+
+
+def wave_describe(
+    *,
+    session: Session,
+    actor: Actor,
+    study_slug: str,
+    wave_name: str,
+    title: dict[str, str] | None = None,
+    abstract: dict[str, str] | None = None,
+    start_date: str | None = None,
+    end_date: str | None = None,
+    age_min_months: float | None = None,
+    age_max_months: float | None = None,
+) -> dict[str, Any]:
+    """Describe a wave its sources leave blank (a REDCap dictionary, an SPSS file carry no wave title,
+    dates or participants' age): an editor's act, applied at once (waves are not versioned items)."""
+    study = study_for(session, actor, study_slug, role="editor", write=True)
+    wave = session.scalar(select(Wave).where(Wave.study_id == study.id, Wave.name == wave_name))
+    if wave is None:
+        raise NotFound(f"study {study_slug!r} has no wave {wave_name!r}")
+    problems = []
+    for field_name, value in (("start_date", start_date), ("end_date", end_date)):
+        if value is not None and not _ISO_DATE.fullmatch(value):
+            problems.append(Problem("error", f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+                                    Location(element=field_name), "invalid-date"))
+    for field_name, age in (("age_min_months", age_min_months), ("age_max_months", age_max_months)):
+        if age is not None and not 0 <= age <= 2000:
+            problems.append(Problem("error", f"an age of {age} months is out of range",
+                                    Location(element=field_name), "invalid-age"))
+    if age_min_months is not None and age_max_months is not None and age_min_months > age_max_months:
+        problems.append(Problem("error", "the minimum age is above the maximum age",
+                                Location(element="age_min_months"), "invalid-age"))
+    if problems:
+        raise InvalidInput(problems)
+    changed: dict[str, Any] = {}
+    for field_name, value in (("title", title), ("abstract", abstract)):
+        texts = {lang: text.strip() for lang, text in (value or {}).items() if text and text.strip()}
+        if texts:
+            current = {lang: text for lang, text in getattr(wave, field_name).items()
+                       if not (lang == UNDETERMINED_LANGUAGE and text == wave.name)}  # the name as placeholder
+            setattr(wave, field_name, {**current, **texts})
+            changed[field_name] = texts
+    for field_name, value in (("start_date", start_date), ("end_date", end_date),
+                              ("age_min_months", age_min_months), ("age_max_months", age_max_months)):
+        if value is not None:
+            setattr(wave, field_name, value)
+            changed[field_name] = value
+    session.add(IndexGeneration(study_slug=study.slug))  # participants' ages feed the search's age filter
+    event_append(session, actor=actor.label, action="wave-describe", study=study,
+                 detail={"wave": wave.name, **changed})
+    session.flush()
+    return {"study": study.slug, "wave": wave.name, "changed": changed}
 
 
 # What the space's pages and API read ------------------------------------------------------------------------

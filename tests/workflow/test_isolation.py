@@ -112,6 +112,8 @@ ENDPOINTS = (
     Endpoint("publish", "POST", "/api/v1/studies/{s}/draft/publish", "manager", 200),
     Endpoint("discard", "POST", "/api/v1/studies/{s}/draft/discard", "manager", 200),
     Endpoint("releases", "GET", "/api/v1/studies/{s}/releases", "viewer", 200),
+    Endpoint("wave describe", "PATCH", "/api/v1/studies/{s}/waves/1a", "editor", 200,
+             body=lambda s: {"json": {"title": {"en": "One year"}, "age_min_months": 12}}),
     # Every target holds a draft, so an allowed rollback is refused with 409 (publish or discard it first).
     Endpoint("rollback", "POST", "/api/v1/studies/{s}/releases/1/rollback", "manager", 409),
     Endpoint("tokens", "GET", "/api/v1/studies/{s}/tokens", "viewer", 200),

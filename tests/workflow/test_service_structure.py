@@ -117,7 +117,7 @@ def test_every_writing_service_checks_permission_first_and_is_audited(module: Mo
     writers = {name for name in writing_functions(function_bodies(source)) if not name.startswith("_")}
     # The check is not vacuous: these are the services the issue lists.
     expected = {
-        workflow: {"study_create", "release_import", "draft_upload", "draft_publish", "draft_discard",
+        workflow: {"study_create", "release_import", "draft_upload", "draft_publish", "draft_discard", "wave_describe",
                    "release_rollback"},
         accounts: {
             "account_create",
