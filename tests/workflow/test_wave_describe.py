@@ -31,7 +31,7 @@ def test_a_described_wave_shows_its_title_dates_and_ages_and_feeds_the_age_filte
         wave = next(w for w in study_by_slug(session, "alpha").waves if w.name == "3a")
         assert wave.title == {"fr": "Bilan à 3 ans", "en": "3-year check-up"}
         assert (wave.start_date, wave.age_min_months, wave.age_max_months) == ("2014-01-06", 36, 38)
-        assert chain_verify(session).ok
+        assert chain_verify(session).intact
     assert runtime.backend.search(SearchQuery(age_min_months=30, age_max_months=40)).total > 0
 
 
