@@ -5,13 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
-from catalogue.ddi.writer import ddi_bytes
 from catalogue.errors import InvalidInput
 from catalogue.model import (
     Category,
@@ -26,30 +23,17 @@ from catalogue.model import (
     StatementItem,
     Variable,
 )
-from catalogue.versioning import assign_versions
 from importers.codebook import IMPORTER
 from importers.registry import ImportOptions
+from tests.importers.packages import of_type, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="test")
 
 
-@lru_cache(maxsize=1)
-def _schema(path: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(path, etree.XMLParser(resolve_entities=False, no_network=True)))
 
 
-def written_valid(package: DDIPackage, schemas_dir: Path) -> bytes:
-    """Versions assigned as the catalogue would, written by its writer, valid against the official 3.3 XSD."""
-    assign_versions(package, lambda pairs: {})
-    xml = ddi_bytes(package)
-    schema = _schema(str(schemas_dir / "3.3" / "instance.xsd"))
-    document = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    assert schema.validate(document), [str(e) for e in schema.error_log][:5]
-    return xml
 
 
-def of_type(package: DDIPackage, cls: type) -> list:
-    return [item for item in package.items if isinstance(item, cls)]
 
 
 def by_name(package: DDIPackage) -> dict[str, Variable]:

@@ -8,16 +8,12 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ElementTree
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
-from catalogue.ddi.writer import ddi_bytes
 from catalogue.errors import InvalidInput
 from catalogue.model import (
-    Category,
     Concept,
     DDIPackage,
     Instrument,
@@ -26,9 +22,9 @@ from catalogue.model import (
     Universe,
     Variable,
 )
-from catalogue.versioning import assign_versions
 from importers.ddi_codebook import IMPORTER
 from importers.registry import ImportOptions
+from tests.importers.packages import categories_of, named, of_type, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="dc")
 FIXTURE = "ddi_codebook/eveil_2vagues_fr_en_ddi25.xml"
@@ -37,32 +33,14 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-@lru_cache(maxsize=1)
-def _schema(path: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(path, etree.XMLParser(resolve_entities=False, no_network=True)))
 
 
-def written_valid(package: DDIPackage, schemas_dir: Path) -> bytes:
-    """Versions assigned as the catalogue does, written by its writer, valid against the 3.3 XSD."""
-    assign_versions(package, lambda pairs: {})
-    xml = ddi_bytes(package)
-    document = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    schema = _schema(str(schemas_dir / "3.3" / "instance.xsd"))
-    assert schema.validate(document), [str(e) for e in schema.error_log][:5]
-    return xml
 
 
-def of_type(package: DDIPackage, cls: type) -> list:
-    return [item for item in package.items if isinstance(item, cls)]
 
 
-def named(package: DDIPackage, cls: type) -> dict:
-    return {item.name: item for item in of_type(package, cls)}
 
 
-def categories_of(package: DDIPackage, code_list_id: str) -> dict[str, Category]:
-    items = {item.id: item for item in package.items}
-    return {code.value: items[code.category.id] for code in items[code_list_id].codes}
 
 
 def independent_counts(path: Path) -> dict[str, int]:

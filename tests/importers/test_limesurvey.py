@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from catalogue.ddi.writer import ddi_bytes
 from catalogue.errors import InvalidInput
 from catalogue.model import (
-    Category,
     ComputationItem,
     DDIPackage,
     IfThenElse,
@@ -24,10 +21,10 @@ from catalogue.model import (
     StatementItem,
     Variable,
 )
-from catalogue.versioning import assign_versions
 from importers.limesurvey import IMPORTER, MAX_SURVEY_BYTES
 from importers.limesurvey_tsv import IMPORTER as TSV
 from importers.registry import ImportOptions
+from tests.importers.packages import categories_of, named, of_type, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="ls")
 LS6 = "limesurvey/eveil_sommeil_ls6_fr_en.lss"
@@ -36,32 +33,14 @@ TSV_FIXTURE = "limesurvey/eveil_alimentation_fr_en.txt"
 EXPRESSION = "LimeSurvey-ExpressionScript"
 
 
-@lru_cache(maxsize=1)
-def _schema(path: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(path, etree.XMLParser(resolve_entities=False, no_network=True)))
 
 
-def written_valid(package: DDIPackage, schemas_dir: Path) -> bytes:
-    """Versions assigned as the catalogue does, written by its writer, valid against the 3.3 XSD."""
-    assign_versions(package, lambda pairs: {})
-    xml = ddi_bytes(package)
-    document = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    schema = _schema(str(schemas_dir / "3.3" / "instance.xsd"))
-    assert schema.validate(document), [str(e) for e in schema.error_log][:5]
-    return xml
 
 
-def of_type(package: DDIPackage, cls: type) -> list:
-    return [item for item in package.items if isinstance(item, cls)]
 
 
-def named(package: DDIPackage, cls: type) -> dict:
-    return {item.name: item for item in of_type(package, cls)}
 
 
-def categories_of(package: DDIPackage, code_list_id: str) -> dict[str, Category]:
-    items = {item.id: item for item in package.items}
-    return {code.value: items[code.category.id] for code in items[code_list_id].codes}
 
 
 def lss_rows(path: Path, table: str) -> list[dict[str, str]]:

@@ -9,13 +9,11 @@ import struct
 import tracemalloc
 import zipfile
 import zlib
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from catalogue.ddi.writer import ddi_bytes
 from catalogue.errors import InvalidInput
 from catalogue.model import (
     Category,
@@ -24,7 +22,6 @@ from catalogue.model import (
     DDIPackage,
     IfThenElse,
     Instrument,
-    Item,
     QuestionGrid,
     QuestionItem,
     Sequence,
@@ -37,6 +34,7 @@ from importers.odm import IMPORTER as ODM
 from importers.redcap_dictionary import IMPORTER, MAX_BYTES
 from importers.redcap_project import IMPORTER as PROJECT
 from importers.registry import ImportOptions
+from tests.importers.packages import by_id, named, of_type, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="test")
 BILINGUAL = ImportOptions(agency="fr.ddicat.test", id_prefix="cb", split_languages=("fr", "en"))
@@ -50,31 +48,14 @@ REDCAP_NS = "{https://projectredcap.org}"
 ODM_NS = "{http://www.cdisc.org/ns/odm/v1.3}"
 
 
-@lru_cache(maxsize=1)
-def _schema(path: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(path, etree.XMLParser(resolve_entities=False, no_network=True)))
 
 
-def written_valid(package: DDIPackage, schemas_dir: Path) -> bytes:
-    """Versions assigned as on a first import, written by the catalogue's writer, valid against 3.3."""
-    assign_versions(package, lambda pairs: {})
-    xml = ddi_bytes(package)
-    schema = _schema(str(schemas_dir / "3.3" / "instance.xsd"))
-    document = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    assert schema.validate(document), [str(e) for e in schema.error_log][:5]
-    return xml
 
 
-def of_type(package: DDIPackage, cls: type) -> list:
-    return [item for item in package.items if isinstance(item, cls)]
 
 
-def named(package: DDIPackage, cls: type) -> dict:
-    return {item.name: item for item in of_type(package, cls)}
 
 
-def by_id(package: DDIPackage) -> dict[str, Item]:
-    return {item.id: item for item in package.items}
 
 
 def code_labels(package: DDIPackage, list_id: str) -> dict[str, tuple[dict[str, str], bool]]:

@@ -5,21 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from catalogue.ddi.writer import ddi_bytes
 from catalogue.errors import InvalidInput
 from catalogue.model import (
-    Category,
-    CodeList,
-    DDIPackage,
     IfThenElse,
     Instrument,
-    Item,
     Loop,
     QuestionGrid,
     QuestionItem,
@@ -28,11 +22,11 @@ from catalogue.model import (
     Variable,
     item_content,
 )
-from catalogue.versioning import assign_versions
 from importers.redcap_dictionary import IMPORTER as DICTIONARY
 from importers.redcap_fields import parse_choices
 from importers.redcap_project import IMPORTER
 from importers.registry import ImportOptions
+from tests.importers.packages import by_id, code_labels, named, of_type, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="test")
 BILINGUAL = ImportOptions(agency="fr.ddicat.test", id_prefix="cb", split_languages=("fr", "en"))
@@ -46,43 +40,16 @@ RC = "{https://projectredcap.org}"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-@lru_cache(maxsize=1)
-def _schema(path: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(path, etree.XMLParser(resolve_entities=False, no_network=True)))
 
 
-def written_valid(package: DDIPackage, schemas_dir: Path) -> bytes:
-    """Versions assigned as on a first import, written by the catalogue's writer, valid against 3.3."""
-    assign_versions(package, lambda pairs: {})
-    xml = ddi_bytes(package)
-    schema = _schema(str(schemas_dir / "3.3" / "instance.xsd"))
-    document = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    assert schema.validate(document), [str(e) for e in schema.error_log][:5]
-    return xml
 
 
-def of_type(package: DDIPackage, cls: type) -> list:
-    return [item for item in package.items if isinstance(item, cls)]
 
 
-def named(package: DDIPackage, cls: type) -> dict:
-    return {item.name: item for item in of_type(package, cls)}
 
 
-def by_id(package: DDIPackage) -> dict[str, Item]:
-    return {item.id: item for item in package.items}
 
 
-def code_labels(package: DDIPackage, list_id: str) -> dict[str, tuple[dict[str, str], bool]]:
-    items = by_id(package)
-    code_list = items[list_id]
-    assert isinstance(code_list, CodeList)
-    result = {}
-    for code in code_list.codes:
-        category = items[code.category.id]
-        assert isinstance(category, Category)
-        result[code.value] = (category.label, category.is_missing)
-    return result
 
 
 def sample(samples_dir: Path, name: str) -> bytes:
