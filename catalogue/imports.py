@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.ddi.reader import read_ddi
+from catalogue.ddi.reader import collector_paused, read_ddi
 from catalogue.ddi.writer import ddi_bytes
 from catalogue.errors import Conflict, InvalidInput, Location, PayloadTooLarge, Problem
 from catalogue.model import DDIPackage, WaveInfo
@@ -91,6 +91,7 @@ class ImportReport:
         }
 
 
+@collector_paused()
 def study_import(
     *,
     session: Session,
@@ -185,17 +186,20 @@ def study_import(
     )
     session.add(record)
     session.flush()
-    item_ids = writes.store_items(session, package.items, outcome.hashes, record.id)
-    base = (draft_release(session, study.id) if status == "draft" else None) or published_release(session, study.id)
-    if status == "draft":
-        # The new draft holds the old one's items plus this file's: the old draft is replaced, not lost.
-        for old in session.scalars(select(Release).where(Release.study_id == study.id, Release.status == "draft")):
-            old.status = "replaced"
-    release = writes.create_release(
-        session, study=study, package=package, item_ids=item_ids, waves=waves,
-        import_id=record.id, status=status, base=base,
-        scope={w.id for w in waves.values()} if wave is not None else None,
-    )
+    with writes.import_cache(session):
+        item_ids = writes.store_items(session, package.items, outcome.hashes, record.id, outcome.contents)
+        base = (draft_release(session, study.id) if status == "draft" else None) or published_release(
+            session, study.id)
+        if status == "draft":
+            # The new draft holds the old one's items plus this file's: the old draft is replaced, not lost.
+            for old in session.scalars(select(Release).where(Release.study_id == study.id,
+                                                             Release.status == "draft")):
+                old.status = "replaced"
+        release = writes.create_release(
+            session, study=study, package=package, item_ids=item_ids, waves=waves,
+            import_id=record.id, status=status, base=base,
+            scope={w.id for w in waves.values()} if wave is not None else None,
+        )
     return ImportReport(
         study=study.slug, release=release.number, status=release.status, import_id=record.id,
         source_name=source.name, source_sha256=source.sha256, source_format=fmt, ddi_version=ddi_version,

@@ -14,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from catalogue.model import DDIPackage, Item, ItemKey, Ref, content_hash, next_version, replace_refs, version_key
+from catalogue.model import (
+    DDIPackage,
+    Item,
+    ItemKey,
+    Ref,
+    content_record,
+    next_version,
+    replace_refs,
+    version_key,
+)
 from ddi_schemas.problems import Location, Problem
 
 # (agency_key, id) → [(version, content_hash)] of every stored version.
@@ -29,6 +38,8 @@ class VersionOutcome:
     new: set[ItemKey] = field(default_factory=set)
     moved: dict[ItemKey, str] = field(default_factory=dict)
     hashes: dict[ItemKey, str] = field(default_factory=dict)
+    # the JSON text the store keeps for each item, serialised once with its hash
+    contents: dict[ItemKey, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -51,7 +62,7 @@ def assign_versions(package: DDIPackage, stored: StoredVersions, *, lenient: boo
         if mapping:
             replace_refs(item, mapping)
         old_key = item.key
-        digest = content_hash(item)
+        content, digest = content_record(item)
         versions = catalogue.get((old_key.agency, old_key.id), [])
         if item.version is None:
             latest = max(versions, key=lambda vh: version_key(vh[0]), default=None)
@@ -89,6 +100,7 @@ def assign_versions(package: DDIPackage, stored: StoredVersions, *, lenient: boo
                     Location(element=item.TYPE), "version-conflict",
                 ))
         outcome.hashes[item.key] = digest
+        outcome.contents[item.key] = content
 
     if mapping:
         placement = dict(package.placement)

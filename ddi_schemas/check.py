@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ddi_schemas.compiled import SchemaSet
 from ddi_schemas.document import DocumentInfo, open_document
 from ddi_schemas.problems import InvalidInput, Problem
-from ddi_schemas.profile import Known, ProfileChecker, ProfileReport
+from ddi_schemas.profile import Known, ProfileChecker, ProfileReport, settled_report
 from ddi_schemas.stream import Source, stream
 from ddi_schemas.validate import ValidationReport, xsd_problem
 
@@ -73,12 +73,13 @@ def check(
         file=document.file_name,
         prolog=prolog,
         schema=schema,
-        handler=checker,
+        walker=checker,
         max_errors=max_errors,
         root_tag=document.tag,
     )
     problems = [xsd_problem(error.message, error.line, document.file_name) for error in outcome.schema_errors]
-    return CheckReport(ValidationReport(document, problems, outcome.complete), checker.finish())
+    profile = settled_report(checker, source, prolog, outcome)
+    return CheckReport(ValidationReport(document, problems, outcome.complete), profile)
 
 
 def check_document(

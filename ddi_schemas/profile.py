@@ -10,6 +10,11 @@
 - URNs are well formed and agree with r:Agency/r:ID/r:Version, else an error;
 - texts (r:String, r:Content, d:Text...) carry `xml:lang`, on them or an ancestor, else a warning.
 3.1 documents identify objects with attributes (`id`, `agency` on maintainables, `version`).
+
+The checker reads a document in one of two ways. The subtree road (`container_start`, `container_end`,
+`subtree`; driven by `stream(walker=...)`) walks each subtree in one loop and computes no content digest:
+digests only matter when one identity is defined twice, and then `exact_needed` says so and
+`settled_report` reads the document again on the element road (`start`/`end`), which digests everything.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from ddi_schemas.compiled import SchemaSet
 from ddi_schemas.document import DocumentInfo, open_document
 from ddi_schemas.namespaces import XML_LANG, ddi_module_namespace, prefixed, split_clark
 from ddi_schemas.problems import Location, Problem, Severity
-from ddi_schemas.stream import Source, stream
+from ddi_schemas.prolog import Prolog
+from ddi_schemas.stream import Source, StreamOutcome, stream
 from ddi_schemas.urns import Urn, parse_urn
 from ddi_schemas.vocabulary import Vocabulary
 
@@ -148,6 +154,10 @@ class ProfileChecker:
         self.targets: dict[tuple[str, str, str | None], list[_Definition]] = {}
         self.pending: list[_Reference] = []
         self.known_cache: dict[tuple[str, str, str | None], bool] = {}
+        # the subtree road: its containers, the elements it looks at, and whether digests turned out needed
+        self.containers = vocabulary.maintainable
+        self.relevant = self.identified | self.references | self.texts
+        self.exact_needed = False
 
     def _report(self, severity: Severity, code: str, message: str, line: int | None, tag: str | None) -> None:
         location = Location(file=self.file, line=line, element=prefixed(tag) if tag else None)
@@ -244,6 +254,104 @@ class ProfileChecker:
         if not self.objects:
             self.outside.clear()
 
+    # -- subtrees (no digests) -------------------------------------------------------------------------
+
+    def container_start(self, element: etree._Element) -> None:
+        """A container starts: what `start` does for the element itself (its children come later)."""
+        self.depth += 1
+        tag: str = element.tag  # type: ignore[assignment]
+        if tag in self.identified or tag in self.references:
+            self._push(element, tag, self.depth)
+
+    def container_end(self, element: etree._Element) -> None:
+        """A container ends, its children all seen."""
+        tag: str = element.tag  # type: ignore[assignment]
+        if tag in self.texts:
+            self._check_language(element, tag)
+        identified = tag in self.identified or tag in self.references
+        if identified and self.open and self.open[-1].depth == self.depth:
+            self._settle(element, self.open.pop(), fields_read=True)
+        self.depth -= 1
+
+    def subtree(self, element: etree._Element) -> None:
+        """A complete element inside the innermost container: every rule for each element of its subtree,
+        visiting only identified objects, references and texts (identity fields are read as children)."""
+        tag = element.tag
+        if not isinstance(tag, str):
+            return
+        slot = self.fields.get(tag)
+        if slot is not None and self.open and self.open[-1].depth == self.depth:
+            self._field(self.open[-1], slot, element)
+        # lxml's own tag filter costs more than this loop (it is rebuilt for each subtree, from 450 names).
+        # `opened` holds the relevant elements whose subtree is being walked: each one ends (in the order of
+        # ends the element road sees) when the walk leaves it.
+        relevant, identified, references = self.relevant, self.identified, self.references
+        opened: list[tuple[etree._Element, _Open | None]] = []
+        for node in element.iter():
+            name = node.tag
+            if name not in relevant:
+                continue
+            while opened and not _within(node, opened[-1][0], element):
+                self._leave(*opened.pop())
+            record = None
+            if name in identified or name in references:
+                record = self._push(node, name, -1)  # type: ignore[arg-type]
+            opened.append((node, record))
+        while opened:
+            self._leave(*opened.pop())
+
+    def _push(self, element: etree._Element, tag: str, depth: int) -> _Open:
+        reference = tag in self.references
+        record = _Open(tag, depth, element.sourceline or 0, reference)
+        if self.attributes_identify:
+            self._attributes(record, element)
+        self.open.append(record)
+        if not reference:
+            self.objects.append(record)
+        return record
+
+    def _field(self, owner: _Open, slot: str, element: etree._Element) -> None:
+        """An identity field (r:URN, r:Agency, r:ID, r:Version, r:TypeOfObject) of `owner`: the first wins."""
+        if not self.attributes_identify or owner.reference:
+            if getattr(owner, slot) is None or (slot == "agency" and self.attributes_identify):
+                setattr(owner, slot, element.text.strip() if element.text else "")
+                if slot == "urn":
+                    owner.urn_line = element.sourceline
+
+    def _leave(self, element: etree._Element, record: _Open | None) -> None:
+        """What `end` checks, for a relevant element whose subtree has been walked."""
+        tag: str = element.tag  # type: ignore[assignment]
+        if tag in self.texts:
+            self._check_language(element, tag)
+        if record is not None:
+            self.open.pop()
+            self._settle(element, record, fields_read=False)
+
+    def _check_language(self, element: etree._Element, tag: str) -> None:
+        text = element.text.strip() if element.text else ""
+        if (text or len(element)) and not _language(element):
+            self._report(
+                "warning",
+                "no-lang",
+                "this text has no xml:lang (on it or an ancestor): say which language it is in",
+                element.sourceline,
+                tag,
+            )
+
+    def _settle(self, element: etree._Element, record: _Open, *, fields_read: bool) -> None:
+        """An identified object or a reference is complete: its identity read, it is checked."""
+        if not fields_read and (record.reference or not self.attributes_identify):
+            fields = self.fields
+            for child in element:
+                slot = fields.get(child.tag)  # type: ignore[call-overload]
+                if slot is not None:
+                    self._field(record, slot, child)
+        if record.reference:
+            self._reference(element, record)
+        else:
+            self.objects.pop()
+            self._definition(record, None)
+
     # -- identity -------------------------------------------------------------------------------------
 
     def _identity(self, record: _Open) -> tuple[str, str, str | None, Urn | None] | None:
@@ -284,7 +392,7 @@ class ProfileChecker:
                 record.tag,
             )
 
-    def _definition(self, record: _Open, digest: str) -> None:
+    def _definition(self, record: _Open, digest: str | None) -> None:
         identity = self._identity(record)
         if identity is None:
             return
@@ -312,14 +420,22 @@ class ProfileChecker:
                     tag,
                 )
             definitions.append((local, record.line, None if identifiable else digest))
-        elif not identifiable and same_type[2] != digest:
-            self._report_duplicate(name, same_type[1], record)
+        elif not identifiable:
+            if digest is None:
+                self.exact_needed = True
+            elif same_type[2] != digest:
+                self._report_duplicate(name, same_type[1], record)
         if identifiable and self.objects:
             owner = self.objects[-1]
             if owner.children_seen is None:
                 owner.children_seen = {}
-            first = owner.children_seen.setdefault((tag, agency_key, id, version), (digest, record.line))
-            if first[0] != digest:
+            key = (tag, agency_key, id, version)
+            first = owner.children_seen.get(key)
+            if first is None:
+                owner.children_seen[key] = (digest or "", record.line)
+            elif digest is None:
+                self.exact_needed = True
+            elif first[0] != digest:
                 self._report_duplicate(name, first[1], record)
 
     def _report_duplicate(self, name: str, first_line: int, record: _Open) -> None:
@@ -422,6 +538,29 @@ class ProfileChecker:
             )
 
 
+def _within(node: etree._Element, ancestor: etree._Element, top: etree._Element) -> bool:
+    """Whether `ancestor` is `node` or one of its ancestors, looking no higher than `top`."""
+    current: etree._Element | None = node
+    while current is not None:
+        if current is ancestor:
+            return True
+        if current is top:
+            return False
+        current = current.getparent()
+    return False
+
+
+def _language(element: etree._Element) -> str:
+    """The `xml:lang` in scope: on the element or its nearest ancestor that has one ('' when none)."""
+    node: etree._Element | None = element
+    while node is not None:
+        lang = node.get(XML_LANG)
+        if lang is not None:
+            return lang
+        node = node.getparent()
+    return ""
+
+
 def _version_order(version: str | None) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else -1 for part in (version or "").split(".") if part)
 
@@ -437,5 +576,25 @@ def profile(
     """Apply the catalogue's profile rules to a DDI-L document (not its XSD: see `check` for both at once)."""
     document, prolog = open_document(source, file_name=file_name)
     checker = ProfileChecker(document, schemas.vocabulary(document.version), known=known, strict=strict)
-    stream(source, file=document.file_name, prolog=prolog, handler=checker)
-    return checker.finish()
+    outcome = stream(source, file=document.file_name, prolog=prolog, walker=checker, root_tag=document.tag)
+    return settled_report(checker, source, prolog, outcome)
+
+
+def settled_report(
+    checker: ProfileChecker, source: Source, prolog: Prolog, outcome: StreamOutcome
+) -> ProfileReport:
+    """The report of a subtree pass; or that of an element pass over the same chunks when the subtree pass
+    met an identity defined twice (the element pass compares their content) or stopped early (it then
+    reports what lies in the elements already read, as the element pass does). The catalogue is asked
+    once either way."""
+    if not checker.exact_needed and outcome.complete:
+        return checker.finish()
+    exact = ProfileChecker(checker.document, checker.vocabulary, known=checker.known, strict=checker.strict)
+    stream(
+        source,
+        file=checker.file,
+        prolog=prolog,
+        handler=exact,
+        max_chunks=None if outcome.complete else outcome.chunks,
+    )
+    return exact.finish()

@@ -62,6 +62,23 @@ class ElementHandler(Protocol):
     def end(self, element: etree._Element) -> None: ...
 
 
+class SubtreeHandler(Protocol):
+    """Told about its containers as they open and close, and about every other element once, whole.
+
+    One Python call per subtree instead of two per element: the handler walks each subtree with lxml's C
+    iterators. Any element may come as a container (the ancestors of a container always do), so the
+    handler must reach the same verdict however the document is cut.
+    """
+
+    containers: frozenset[str]
+
+    def container_start(self, element: etree._Element) -> None: ...
+
+    def container_end(self, element: etree._Element) -> None: ...
+
+    def subtree(self, element: etree._Element) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class SchemaError:
     """One XSD error as libxml2 worded it, with the line we found for it."""
@@ -77,6 +94,7 @@ class StreamOutcome:
 
     schema_errors: list[SchemaError] = field(default_factory=list)
     complete: bool = True
+    chunks: int = 0  # how many 64 KiB chunks were read
 
 
 def pull_parser(
@@ -298,6 +316,112 @@ def _close(parser: etree.XMLPullParser) -> list[tuple[str, etree._Element]]:
     return list(parser.read_events())
 
 
+class _Edge:
+    """Where `_Segments` stops handling a container's children: before its last child, or after all."""
+
+
+BEFORE_LAST, ALL = _Edge(), _Edge()
+
+
+class _Segments:
+    """The document cut for a `SubtreeHandler`: containers open and close on their pull-parser events (the
+    parser reports nothing else), every other element goes to `subtree` once complete, then leaves the tree.
+
+    Each open container keeps only its last handled child (emptied, so that a container still knows it had
+    children), its unhandled ones and the one being parsed: memory stays within a chunk and the open path.
+    An element between two containers (a wrapper the handler does not name) is opened when a container
+    inside it starts, and closed when the parse is seen to have left it.
+    """
+
+    def __init__(self, handler: SubtreeHandler) -> None:
+        self.handler = handler
+        self.stack: list[etree._Element] = []
+        self.kept: list[etree._Element | None] = []
+
+    def take(self, events: Iterator[tuple[str, etree._Element]] | list[tuple[str, etree._Element]]) -> bool:
+        """Follow one batch of container events, then hand over what is complete; whether any came."""
+        seen = False
+        for event, element in events:
+            seen = True
+            if event == "start":
+                self._reach(element.getparent())
+                if self.stack:
+                    self._handle(element)
+                self._open(element)
+            else:
+                while self.stack[-1] is not element:
+                    self._close_top()
+                self._close_top()
+        if self.stack:
+            self._handle(BEFORE_LAST)
+        return seen
+
+    def _open(self, element: etree._Element) -> None:
+        self.handler.container_start(element)
+        self.stack.append(element)
+        self.kept.append(None)
+
+    def _reach(self, parent: etree._Element | None) -> None:
+        """Make `parent` the innermost open container: close those the parse has left, open the elements
+        between the innermost one still open and `parent`."""
+        if parent is None:
+            return
+        while self.stack and not _inside(parent, self.stack[-1]):
+            self._close_top()
+        top = self.stack[-1] if self.stack else None
+        chain: list[etree._Element] = []
+        node: etree._Element | None = parent
+        while node is not None and node is not top:
+            chain.append(node)
+            node = node.getparent()
+        for ancestor in reversed(chain):
+            if self.stack:
+                self._handle(ancestor)
+            self._open(ancestor)
+
+    def _handle(self, until: etree._Element | _Edge) -> None:
+        """Give the innermost container's complete children to the handler, up to `until`."""
+        container, kept = self.stack[-1], self.kept[-1]
+        children = list(container)
+        first = 1 if kept is not None and children and children[0] is kept else 0
+        if until is ALL:
+            stop = len(children)
+        elif until is BEFORE_LAST:
+            stop = len(children) - 1
+        else:
+            stop = children.index(until, first)
+        if stop <= first:
+            return
+        whole = self.handler.subtree
+        for child in children[first:stop]:
+            whole(child)
+        last = children[stop - 1]
+        del container[: stop - 1]
+        last.clear(keep_tail=True)
+        self.kept[-1] = last
+
+    def _close_top(self) -> None:
+        self._handle(ALL)
+        container = self.stack.pop()
+        self.kept.pop()
+        self.handler.container_end(container)
+        if self.stack:
+            if self.kept[-1] is not None:
+                self.stack[-1].remove(self.kept[-1])
+            container.clear(keep_tail=True)
+            self.kept[-1] = container
+
+
+def _inside(node: etree._Element, ancestor: etree._Element) -> bool:
+    """Whether `ancestor` is `node` or one of its ancestors."""
+    current: etree._Element | None = node
+    while current is not None:
+        if current is ancestor:
+            return True
+        current = current.getparent()
+    return False
+
+
 def well_formedness_refusal(source: Source, *, file: str | None, prolog: Prolog) -> InvalidInput | None:
     """Why the document is not well-formed, read by a plain parser (whose messages are the clearest)."""
     parser = pull_parser(("end",))
@@ -324,19 +448,28 @@ def stream(
     prolog: Prolog,
     schema: etree.XMLSchema | None = None,
     handler: ElementHandler | None = None,
+    walker: SubtreeHandler | None = None,
     max_errors: int | None = 100,
     root_tag: str | None = None,
+    max_chunks: int | None = None,
 ) -> StreamOutcome:
-    """Read the whole document once, validating against `schema` and telling `handler` about each element.
+    """Read the whole document once, validating against `schema` and telling `handler` about each element
+    (or `walker` about its containers and the subtrees between them; `root_tag` is then always a container).
 
     Two parsers read the same 64 KiB chunks: a plain pull parser gives the handler its elements, and a
     validating parser with a do-nothing target (no tree, no Python call per element) collects XSD errors.
+    `max_chunks` stops reading after that many chunks (to repeat a pass that stopped early).
     A pull parser with `schema=` is not used for the gate: lxml then loses well-formedness errors (a
     truncated document passes, a stray `<` after the root passes, others become "no element found").
     When the XSD finds errors, a second, validation-only pass feeds the chunks that raised them one line
     at a time to give each error its line.
     """
-    events = pull_parser(("start", "end")) if handler is not None else None
+    segments = _Segments(walker) if walker is not None else None
+    if segments is not None:
+        tags = walker.containers | {root_tag} if root_tag else walker.containers  # type: ignore[union-attr]
+        events: etree.XMLPullParser | None = pull_parser(("start", "end"), tags=sorted(tags))
+    else:
+        events = pull_parser(("start", "end")) if handler is not None else None
     validator = _validating_parser(schema) if schema is not None else None
     if events is None and validator is None:
         events = pull_parser(("start", "end"))
@@ -349,6 +482,9 @@ def stream(
 
     def take(pairs: Iterator[tuple[str, etree._Element]] | list[tuple[str, etree._Element]]) -> None:
         nonlocal root_seen
+        if segments is not None:
+            root_seen = segments.take(pairs) or root_seen
+            return
         for event, element in pairs:
             root_seen = True
             if event == "start":
@@ -372,6 +508,7 @@ def stream(
 
     try:
         for index, chunk in enumerate(_chunks(source)):
+            outcome.chunks = index + 1
             if events is not None:
                 events.feed(chunk)
                 take(events.read_events())
@@ -381,6 +518,9 @@ def stream(
                 if max_errors is not None and len(messages) >= max_errors:
                     outcome.complete = False
                     break
+            if max_chunks is not None and outcome.chunks >= max_chunks:
+                outcome.complete = False
+                break
         else:
             at_end = True
             if events is not None:

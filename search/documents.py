@@ -34,6 +34,7 @@ def snapshot_documents(snapshot: Snapshot, state: State) -> Iterator[SearchDocum
     study = snapshot.study
     data_source = study.attributes.get("ddicat:dataSource", DEFAULT_DATA_SOURCE)
     question_waves = _question_waves(snapshot)
+    code_list_labels: dict[int, LangText] = {}  # a code list's category labels, joined once per release
     for key, item in snapshot.items.items():
         if item.TYPE not in INDEXED_TYPES:
             continue
@@ -42,8 +43,9 @@ def snapshot_documents(snapshot: Snapshot, state: State) -> Iterator[SearchDocum
             wave_ids |= question_waves.get((key.agency, key.id), set())
         wave_list = [waves[w] for w in sorted(wave_ids) if w in waves]
         ages = sorted({a for w in wave_list for a in (w.age_min_months, w.age_max_months) if a is not None})
-        labels, questions, categories, concepts = _texts(snapshot, item)
-        concept_names = [first_text(c.label) or c.name or c.id for c in _concepts(snapshot, item)]
+        item_concepts = _concepts(snapshot, item)
+        labels, questions, categories, concepts = _texts(snapshot, item, item_concepts, code_list_labels)
+        concept_names = [first_text(c.label) or c.name or c.id for c in item_concepts]
         languages = sorted(
             {
                 lang
@@ -98,7 +100,9 @@ def _question_waves(snapshot: Snapshot) -> dict[tuple[str, str], set[int]]:
     return found
 
 
-def _texts(snapshot: Snapshot, item: Item) -> tuple[LangText, LangText, LangText, LangText]:
+def _texts(
+    snapshot: Snapshot, item: Item, item_concepts: list[Item], code_list_labels: dict[int, LangText]
+) -> tuple[LangText, LangText, LangText, LangText]:
     labels = _merge(item.label, item.description if not item.label else {})
     questions: LangText = {}
     representations: list[Representation] = []
@@ -118,14 +122,25 @@ def _texts(snapshot: Snapshot, item: Item) -> tuple[LangText, LangText, LangText
     for rep in representations:
         code_list = snapshot.resolve(rep.code_list)
         if isinstance(code_list, CodeList):
-            for code in code_list.codes:
-                category = snapshot.resolve(code.category)
-                if category is not None:
-                    categories = _merge(categories, category.label)
+            joined = code_list_labels.get(id(code_list))
+            if joined is None:
+                joined = code_list_labels[id(code_list)] = _category_labels(snapshot, code_list)
+            categories = _merge(categories, joined)
     concepts: LangText = {}
-    for concept in _concepts(snapshot, item):
+    for concept in item_concepts:
         concepts = _merge(concepts, concept.label)
     return labels, questions, categories, concepts
+
+
+def _category_labels(snapshot: Snapshot, code_list: CodeList) -> LangText:
+    """The labels of a code list's categories, in code order (merging them into a text that already holds
+    some gives what merging them one by one would)."""
+    joined: LangText = {}
+    for code in code_list.codes:
+        category = snapshot.resolve(code.category)
+        if category is not None:
+            joined = _merge(joined, category.label)
+    return joined
 
 
 def _concepts(snapshot: Snapshot, item: Item) -> list[Item]:

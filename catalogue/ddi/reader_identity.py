@@ -143,7 +143,7 @@ def read_identity(
     if kids is None:
         kids = {}
         for child in element:  # the identity comes first: stop at the first other child
-            name = local_name(child)
+            name = _LOCAL_NAMES.get(child.tag) or local_name(child)  # type: ignore[arg-type]
             if name not in _IDENTITY_ORDER and name not in ("UserID", "UserAttributePair", ""):
                 break
             kids.setdefault(name, [child])
@@ -221,8 +221,9 @@ _REFERENCE_FIELDS = {"URN": 0, "Agency": 1, "IdentifyingAgency": 1, "ID": 2, "Ve
 def _reference_parts(element: etree._Element) -> list[str | None]:
     """URN, agency, ID, version and TypeOfObject of a reference (IdentifyingAgency is 3.1's agency)."""
     parts: list[str | None] = [None] * 5
+    names, fields = _LOCAL_NAMES, _REFERENCE_FIELDS
     for child in element:
-        index = _REFERENCE_FIELDS.get(local_name(child))
+        index = fields.get(names.get(child.tag) or local_name(child))  # type: ignore[arg-type]
         if index is not None and parts[index] is None:
             parts[index] = (child.text or "").strip() or None
     return parts
@@ -240,12 +241,13 @@ def read_reference(
     parsed = parse_ddi_urn(urn) if urn else None
     if parsed:
         ref_agency, ddi_id, version = parsed
+    name = local_name(element)
     if not ddi_id or not (ref_agency := ref_agency or agency or ctx.inherited_agency):
         if not quiet:
             ctx.warn(
-                f"{local_name(element)} names no target that can be read (URN or Agency/ID/Version)",
+                f"{name} names no target that can be read (URN or Agency/ID/Version)",
                 line=element.sourceline,
-                element=local_name(element),
+                element=name,
                 code="unreadable-reference",
             )
         return None
@@ -254,7 +256,6 @@ def read_reference(
     # Agencies, versions and types repeat across hundreds of thousands of references: share the strings.
     ref_agency = sys.intern(ref_agency)
     version = sys.intern(version) if version is not None else None
-    name = local_name(element)
     if type_name is None:
         type_name = reference_target(name, ctx.version)
         if ctx.version != "3.1" and not quiet:

@@ -71,8 +71,13 @@ def _common(element: etree._Element, kids: Kids, identity: Identity) -> dict[str
 
 
 def _refs(kids: Kids, ctx: ReadContext, identity: Identity, *names: str) -> list[Ref]:
-    found = (read_reference(c, ctx, agency=identity.agency) for name in names for c in kids.get(name, ()))
-    return [ref for ref in found if ref is not None]
+    refs: list[Ref] = []
+    for name in names:
+        for element in kids.get(name, ()):
+            ref = read_reference(element, ctx, agency=identity.agency)
+            if ref is not None:
+                refs.append(ref)
+    return refs
 
 
 def _ref(kids: Kids, ctx: ReadContext, identity: Identity, *names: str) -> Ref | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from catalogue.ddi.reader_identity import local_name
+from catalogue.ddi.reader_identity import _LOCAL_NAMES, local_name
 from catalogue.model import UNDETERMINED_LANGUAGE, LangText
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -82,10 +82,15 @@ def strings(elements: Iterable[etree._Element]) -> LangText:
 def by_name(element: etree._Element) -> dict[str, list[etree._Element]]:
     """An element's children grouped by local name, in document order (one pass for a whole builder)."""
     groups: dict[str, list[etree._Element]] = {}
+    names = _LOCAL_NAMES
     for node in element:
-        name = local_name(node)
+        name = names.get(node.tag) or local_name(node)  # type: ignore[arg-type]
         if name:
-            groups.setdefault(name, []).append(node)
+            found = groups.get(name)
+            if found is None:
+                groups[name] = [node]
+            else:
+                found.append(node)
     return groups
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Table, func, select, update
@@ -27,6 +28,9 @@ from catalogue.store.tables import Item as ItemRow
 
 BATCH = 500
 WAVE_NAME_LENGTH = 64
+# SQLite's page cache while an import writes its rows (its default is 2 MiB): the unique and lookup indexes
+# of item, item_link and release_item take random inserts, which past the cache cost a page read each.
+IMPORT_CACHE_KIB = 128 * 1024
 
 
 def slugify(text: str, *, max_length: int = 64) -> str:
@@ -48,6 +52,8 @@ def stored_versions(session: Session, pairs: Iterable[tuple[str, str]]) -> dict[
         by_agency.setdefault(agency, []).append(ddi_id)
     found: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for agency, ids in by_agency.items():
+        if not _agency_has_items(session, agency):
+            continue  # a first import under this agency: nothing to look up, id by id
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             rows = session.execute(
@@ -118,9 +124,32 @@ def upsert_waves(session: Session, study: Study, waves: list[WaveInfo]) -> dict[
     return result
 
 
-def store_items(session: Session, items: list[Item], hashes: dict[ItemKey, str], import_id: int) -> dict[ItemKey, int]:
+@contextmanager
+def import_cache(session: Session) -> Iterator[None]:
+    """A larger SQLite page cache for the bulk writes of one import, given back afterwards (the connection
+    goes back to the pool); other databases keep their own settings."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
+
+
+def store_items(
+    session: Session,
+    items: list[Item],
+    hashes: dict[ItemKey, str],
+    import_id: int,
+    contents: dict[ItemKey, str] | None = None,
+) -> dict[ItemKey, int]:
     """Insert the item versions the catalogue does not hold yet, with their links; return every item's row id.
 
+    `contents` holds the items' JSON already serialised with their hashes (`VersionOutcome.contents`).
     Rows go in with plain executemany (no RETURNING, which SQLite would run row by row) and their ids are
     read back by identity: the write transaction holds the study, so nobody else adds these versions.
     """
@@ -128,11 +157,12 @@ def store_items(session: Session, items: list[Item], hashes: dict[ItemKey, str],
     ids = _row_ids(session, [key for key, _ in keyed])
     new_items = [(key, item) for key, item in keyed if key not in ids]
     now = datetime.now(UTC)
+    known = contents or {}
     bulk_insert(session, ItemRow.__table__, ITEM_COLUMNS, (
         (
             item.TYPE, item.agency, key.agency, item.id, item.version, version_sort_key(item.version or "1"),
-            item.urn, (item.name or "")[:255] or None, to_json(item.label), to_json(item_content(item)),
-            hashes[key], import_id, now,
+            item.urn, (item.name or "")[:255] or None, to_json(item.label),
+            known.get(key) or to_json(item_content(item)), hashes[key], import_id, now,
         )
         for key, item in new_items
     ))
@@ -190,6 +220,8 @@ def _row_ids(session: Session, keys: list[ItemKey]) -> dict[ItemKey, int]:
         by_agency.setdefault(key.agency, []).append(key.id)
     found: dict[ItemKey, int] = {}
     for agency, ddi_ids in by_agency.items():
+        if not _agency_has_items(session, agency):
+            continue
         unique = sorted(set(ddi_ids))
         for start in range(0, len(unique), BATCH):
             rows = session.execute(
@@ -202,6 +234,12 @@ def _row_ids(session: Session, keys: list[ItemKey]) -> dict[ItemKey, int]:
                 if key in wanted:
                     found[key] = row_id
     return found
+
+
+def _agency_has_items(session: Session, agency_key: str) -> bool:
+    """Whether any item version is stored under this agency (one indexed probe)."""
+    probe = select(ItemRow.id).where(ItemRow.agency_key == agency_key).limit(1)
+    return session.execute(probe).first() is not None
 
 
 def latest_release(session: Session, study: Study, *, status: str | tuple[str, ...] = "published") -> Release | None:
