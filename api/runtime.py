@@ -23,6 +23,8 @@ from catalogue.workflow import draft_upload, release_import, wave_describe
 from ddi_schemas.compiled import SchemaSet
 from search.base import SearchBackend
 from search.indexer import Coordination, FileCoordination, Indexer
+from search.layout import layout_dir
+from search.postgres_coordination import PostgresCoordination
 from search.registry import open_backend
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -85,7 +87,11 @@ class Runtime:
 
     @cached_property
     def coordination(self) -> Coordination:
-        return FileCoordination(self.settings.resolved_index_dir)
+        if self.settings.search_backend == "postgres":  # hosts sharing the database agree through it
+            return PostgresCoordination(self.engine)
+        # the mark lives with the index layout: a new layout starts at generation 0 and the next sync
+        # (`ddicat serve` runs one) indexes every study again
+        return FileCoordination(layout_dir(self.settings.resolved_index_dir))
 
     @cached_property
     def indexer(self) -> Indexer:

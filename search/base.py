@@ -10,7 +10,7 @@ Documents are built from the database alone (`search.documents`), so any index c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -105,6 +105,18 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """One indexed document as `ddicat search-check` compares it with the database: whose, which item
+    version (URN), of what type, in which waves."""
+
+    study: str
+    state: State
+    urn: str
+    type: str
+    waves: tuple[str, ...] = ()
+
+
 Progress = Callable[[int], None]
 
 
@@ -130,6 +142,11 @@ class SearchBackend(Protocol):
 
     def counts(self) -> dict[tuple[str, str, str], int]:
         """Documents per (study, state, type), to compare the index with the database."""
+        ...
+
+    def entries(self) -> Iterator[IndexEntry]:
+        """Every document in the index, once per time it is stored (a duplicate shows twice), in no
+        particular order: what `ddicat search-check` holds against the releases in the database."""
         ...
 
     def close(self) -> None: ...

@@ -19,9 +19,10 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from catalogue.ddi.reader import collector_paused
 from catalogue.store.reads import draft_release, load_snapshot, published_release, study_by_slug
 from catalogue.store.tables import IndexGeneration, Study
-from search.base import Progress, SearchBackend, SearchDocument, State
+from search.base import Progress, SearchBackend, SearchDocument, SearchQuery, State, Visibility
 from search.documents import snapshot_documents
 
 
@@ -68,6 +69,7 @@ class FileCoordination:
         os.replace(tmp, self.index_dir / ".generation")
 
 
+@collector_paused()
 def study_documents(session: Session, study: Study) -> dict[State, list[SearchDocument]]:
     """The documents of a study's published release and of its draft, if any."""
     documents: dict[State, list[SearchDocument]] = {"published": [], "draft": []}
@@ -137,6 +139,14 @@ class Indexer:
                     self.backend.delete_study(slug)
                     continue
                 for state, docs in study_documents(session, study).items():
-                    self.backend.replace_study(slug, state, docs)
+                    if docs or self._holds(slug, state):
+                        self.backend.replace_study(slug, state, docs)
             self.coordination.set_generation(rows[-1][0])
             return len(slugs)
+
+    def _holds(self, slug: str, state: State) -> bool:
+        """Whether the index has documents of the study in that state: replacing none by none would still
+        cost the engine a commit (every import of a study without a draft would pay one)."""
+        visibility = Visibility(draft_studies=frozenset({slug})) if state == "draft" else Visibility.public()
+        query = SearchQuery(filters={"study": [slug]}, facets=(), limit=1, visibility=visibility)
+        return any(hit.state == state for hit in self.backend.search(query).hits)

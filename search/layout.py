@@ -11,15 +11,16 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from catalogue.model import LangText
 from ddi_schemas.problems import InvalidInput, Location, Problem
 from search.analysis import ANALYSIS_VERSION, ANALYZED_LANGUAGES, analysis_languages, fold, prepare
-from search.base import SearchDocument, SearchHit, State
+from search.base import IndexEntry, SearchDocument, SearchHit, State
 
 # Bump when fields change; an index is kept in a folder named after it, so an old one is never misread.
-LAYOUT_VERSION = f"{ANALYSIS_VERSION}.1"
+LAYOUT_VERSION = f"{ANALYSIS_VERSION}.2"
 
 # Analysed text fields, each named after what the hit highlights, and the document attribute it reads.
 TEXT_FIELDS: dict[str, str] = {
@@ -136,25 +137,49 @@ def payload(document: SearchDocument) -> str:
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_decode = json.JSONDecoder().decode
 
 
-def indexed_document(document: SearchDocument) -> IndexedDocument:
-    """Everything an engine needs to index one document."""
+def document_texts(document: SearchDocument) -> tuple[dict[str, str], str]:
+    """The document's analysed text fields (`label_fr`, ...) and its unstemmed text (`words`)."""
+    texts, pieces = text_pieces(document)
+    return texts, "\n".join(pieces)
+
+
+def text_pieces(document: SearchDocument) -> tuple[dict[str, str], list[str]]:
+    """The document's analysed text fields, and the pieces its unstemmed text joins with new lines: the name,
+    then every text in every language (prepared, except the name)."""
     texts: dict[str, str] = {}
-    every_text: list[str] = [document.name] if document.name else []
+    pieces: list[str] = [document.name] if document.name else []
     for name, attribute in TEXT_FIELDS.items():
         values: LangText = getattr(document, attribute)
         if not values:
             continue
-        prepared = {lang: prepare(text) for lang, text in values.items() if text}
-        for lang, text in _language_texts(prepared).items():
-            texts[f"{name}_{lang}"] = text
-        every_text.extend(prepared.values())
+        routed, prepared = _routed(name, tuple(values.items()))
+        texts.update(routed)
+        pieces.extend(prepared)
+    return texts, pieces
+
+
+@lru_cache(maxsize=65536)
+def _routed(name: str, values: tuple[tuple[str, str], ...]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """One text field's strings per analysed language and its prepared texts (cached: texts recur a lot,
+    a question asked at every wave, the same concept or code list on thousands of variables)."""
+    prepared = {lang: prepare(text) for lang, text in values if text}
+    return (
+        {text_field(name, lang): text for lang, text in _language_texts(prepared).items()},
+        tuple(prepared.values()),
+    )
+
+
+def indexed_document(document: SearchDocument) -> IndexedDocument:
+    """Everything an engine needs to index one document."""
+    texts, words = document_texts(document)
     return IndexedDocument(
         study=document.study,
         state=document.state,
         texts=texts,
-        words="\n".join(every_text),
+        words=words,
         name=document.name.lower(),
         facets=facet_values(document),
         ages_months=[float(age) for age in document.ages_months],
@@ -171,11 +196,22 @@ class StoredHit:
 
     @classmethod
     def parse(cls, stored: str | bytes) -> StoredHit:
-        return cls(json.loads(stored))
+        return cls(_decode(stored.decode() if isinstance(stored, bytes | bytearray) else stored))
 
     def texts(self, name: str) -> LangText:
         value = self.data.get(TEXT_FIELDS[name], {})
         return value if isinstance(value, dict) else {}
+
+    def entry(self) -> IndexEntry:
+        """What the consistency check compares with the database."""
+        data = self.data
+        return IndexEntry(
+            study=str(data["study"]),
+            state=data["state"],  # type: ignore[arg-type]
+            urn=str(data["urn"]),
+            type=str(data["type"]),
+            waves=tuple(data.get("waves") or ()),  # type: ignore[arg-type]
+        )
 
     def hit(self, score: float, highlights: dict[str, list[str]]) -> SearchHit:
         data = self.data
@@ -191,6 +227,14 @@ class StoredHit:
             question_texts=dict(data.get("question_texts") or {}),  # type: ignore[call-overload]
             highlights=highlights,
         )
+
+
+def by_count(counts: dict[str, int]) -> dict[str, int]:
+    """Facet counts as every engine returns them: most frequent values first, equal counts in value order
+    (two C-level sorts, no key function: a facet may have thousands of values)."""
+    ordered = sorted(counts.items(), key=itemgetter(0))
+    ordered.sort(key=itemgetter(1), reverse=True)
+    return dict(ordered)
 
 
 def layout_dir(index_dir: Path) -> Path:

@@ -27,10 +27,10 @@ def _whoosh(index_dir: Path, *, limit_mb: int | None = None, **_: object) -> Sea
     return WhooshBackend(index_dir, limit_mb=limit_mb or WRITER_LIMIT_MB)
 
 
-def _postgres(index_dir: Path, **_: object) -> SearchBackend:
-    raise SearchBackendUnavailable(
-        "the PostgreSQL search backend is not implemented yet: set DDICAT_SEARCH_BACKEND to tantivy or whoosh"
-    )
+def _postgres(index_dir: Path, *, engine: object = None, **_: object) -> SearchBackend:
+    from search.postgres_backend import open_postgres
+
+    return open_postgres(index_dir, engine=engine)  # type: ignore[arg-type]
 
 
 BACKENDS: dict[str, BackendFactory] = {"tantivy": _tantivy, "whoosh": _whoosh, "postgres": _postgres}

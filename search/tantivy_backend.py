@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,10 @@ from search.analysis import (
 )
 from search.base import (
     FACETS,
+    IndexEntry,
     Progress,
     SearchDocument,
+    SearchHit,
     SearchQuery,
     SearchResult,
     State,
@@ -45,11 +48,14 @@ from search.layout import (
     SORT_FIELD,
     STATE_FIELD,
     WORDS_FIELD,
-    IndexedDocument,
     StoredHit,
+    by_count,
     checked_documents,
-    indexed_document,
+    document_texts,
+    facet_values,
     layout_dir,
+    payload,
+    sort_key,
     stale_layout_dirs,
 )
 from search.plan import (
@@ -68,13 +74,19 @@ from search.plan import (
 from search.query import parse_query
 
 WORDS_TOKENIZER = "ddicat_words"
+# Columns only counted or sorted on (the sort key, the facets' combinations): their values go to the fast
+# column whole and nothing to the inverted index, where a term per document would cost a fifth of the build.
+COLUMN_ONLY = "ddicat_column_only"
 LANGUAGE_TOKENIZERS: dict[str, str] = {lang: f"ddicat_{lang}" for lang in ANALYZED_LANGUAGES}
 # Facet values returned per facet at most; tantivy counts them exactly below this.
 FACET_VALUES_LIMIT = 10_000
-# Multi-valued facets are counted on one column holding each document's combination of values (counting a
-# single-valued column is several times faster), then spread over the values; past this many combinations
-# the plain multi-valued column is counted instead.
+# Multi-valued facets may be counted on one column holding each document's combination of values (counting a
+# single-valued column is several times faster), then spread over the values. That pays while documents
+# share few combinations (languages: fr+en on most); when they are many (questions asked at many different
+# sets of waves), returning thousands of combination buckets costs more than it saves, and the plain
+# multi-valued column is counted: the index's own cardinalities decide, once per reader generation.
 COMBINED_FACETS: tuple[str, ...] = ("wave", "lang", "concept")
+COMBINATIONS_PER_VALUE = 2
 COMBINATIONS_LIMIT = 5_000
 COMBINATION_SEPARATOR = "\x1f"
 PREFIX_TERM_SET_LIMIT = 64
@@ -83,6 +95,8 @@ TOTAL = "ddicat_total"
 REGEX_SPECIAL = frozenset("\\.+*?()|[]{}^$#&-~")
 WRITER_HEAP_BYTES = 256_000_000
 PROGRESS_EVERY = 1_000
+# Threads counting facets beside the searches that ask for them (tantivy counts without the GIL).
+COUNTING_THREADS = 4
 
 
 def text_analyzer(lang: str | None) -> TextAnalyzer:
@@ -106,9 +120,9 @@ def build_schema() -> tantivy.Schema:
     for name in (STATE_FIELD, *FACETS):
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     for name in COMBINED_FACETS:
-        builder.add_text_field(_combined(name), fast=True, tokenizer_name="raw", index_option="basic")
+        builder.add_text_field(_combined(name), fast=True, tokenizer_name=COLUMN_ONLY, index_option="basic")
     builder.add_text_field(NAME_FIELD, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field(SORT_FIELD, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(SORT_FIELD, fast=True, tokenizer_name=COLUMN_ONLY, index_option="basic")
     for field_name in LANGUAGE_TEXT_FIELDS:
         builder.add_text_field(field_name, tokenizer_name=LANGUAGE_TOKENIZERS[field_name.rsplit("_", 1)[1]])
     builder.add_text_field(WORDS_FIELD, tokenizer_name=WORDS_TOKENIZER)
@@ -161,6 +175,8 @@ class TantivyBackend:
         self._index: tantivy.Index | None = None
         self._seen: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._columns: dict[str, str] = {}
 
     # Writing
 
@@ -210,8 +226,9 @@ class TantivyBackend:
         self, writer: tantivy.IndexWriter, documents: Iterable[SearchDocument], progress: Progress | None
     ) -> int:
         count = 0
+        add = writer.add_document
         for document in documents:
-            writer.add_document(self._document(indexed_document(document)))
+            add(self._document(document))
             count += 1
             if progress and count % PROGRESS_EVERY == 0:
                 progress(PROGRESS_EVERY)
@@ -219,24 +236,30 @@ class TantivyBackend:
             progress(count % PROGRESS_EVERY)
         return count
 
-    def _document(self, indexed: IndexedDocument) -> tantivy.Document:
+    @staticmethod
+    def _document(source: SearchDocument) -> tantivy.Document:
+        """The layout's fields of one document (`search.layout`), added straight to a tantivy document."""
         document = tantivy.Document()
         add_text = document.add_text
-        add_text(STATE_FIELD, indexed.state)
-        add_text(SORT_FIELD, indexed.sort_key)
-        add_text(WORDS_FIELD, indexed.words)
-        if indexed.name:
-            add_text(NAME_FIELD, indexed.name)
-        for field_name, text in indexed.texts.items():
+        texts, words = document_texts(source)
+        add_text(STATE_FIELD, source.state)
+        add_text(SORT_FIELD, sort_key(source))
+        add_text(WORDS_FIELD, words)
+        if source.name:
+            add_text(NAME_FIELD, source.name.lower())
+        for field_name, text in texts.items():
             add_text(field_name, text)
-        for facet, values in indexed.facets.items():
+        for facet, values in facet_values(source).items():
             for value in values:
                 add_text(facet, value)
-            if facet in COMBINED_FACETS and values:
-                add_text(_combined(facet), COMBINATION_SEPARATOR.join(sorted(values)))
-        for age in indexed.ages_months:
-            document.add_float(AGES_FIELD, age)
-        document.add_bytes(PAYLOAD_FIELD, indexed.payload.encode())
+            if values and facet in COMBINED_FACETS:
+                add_text(
+                    _combined(facet),
+                    values[0] if len(values) == 1 else COMBINATION_SEPARATOR.join(sorted(values)),
+                )
+        for age in source.ages_months:
+            document.add_float(AGES_FIELD, float(age))
+        document.add_bytes(PAYLOAD_FIELD, payload(source).encode())
         return document
 
     # Reading
@@ -251,31 +274,48 @@ class TantivyBackend:
         plan = plan_query(parse_query(query.text), self.analysis)
         resolved = resolve(plan)
         final = self._final(searcher, resolved, filters)
-        total, facets = self._facets(searcher, final, query.facets)
+        total, facets, hits = self._answer(searcher, final, query, resolved)
         if plan.may_need_fuzzy(total):
             fuzzy = resolve(plan, lambda matches: self._matches_any(searcher, matches, visible))
             if fuzzy.required != resolved.required:
-                resolved = fuzzy
-                final = self._final(searcher, resolved, filters)
-                total, facets = self._facets(searcher, final, query.facets)
+                final = self._final(searcher, fuzzy, filters)
+                total, facets, hits = self._answer(searcher, final, query, fuzzy)
+        return SearchResult(hits=hits, total=total, facets=facets)
+
+    def _answer(
+        self, searcher: tantivy.Searcher, final: Query, query: SearchQuery, resolved: ResolvedQuery
+    ) -> tuple[int, dict[str, dict[str, int]], list[SearchHit]]:
+        """The total and facet counts (counted in another thread: tantivy releases the GIL, so on two
+        cores the counting overlaps the top hits, their stored payloads and highlighting) and the page."""
+        if query.limit == 0:
+            return *self._facets(searcher, final, query.facets), []
+        counting = self._counting().submit(self._facets, searcher, final, query.facets)
         # the total comes with the facet counts: the top hits need no count, so tantivy may skip blocks
         if query.sort == "name":
             found = searcher.search(
                 final,
-                max(query.limit, 1),
+                query.limit,
                 count=False,
                 order_by_field=SORT_FIELD,
                 offset=query.offset,
                 order=tantivy.Order.Asc,
             )
         else:
-            found = searcher.search(final, max(query.limit, 1), count=False, offset=query.offset)
+            found = searcher.search(final, query.limit, count=False, offset=query.offset)
         marker = Marker(resolved.highlighting, self.analysis)
+        relevance = query.sort == "relevance"
         hits = []
-        for score, address in found.hits[: query.limit]:
-            stored = StoredHit.parse(bytes(searcher.doc(address)[PAYLOAD_FIELD][0]))
-            hits.append(stored.hit(float(score) if query.sort == "relevance" else 0.0, marker.hit(stored)))
-        return SearchResult(hits=hits, total=total, facets=facets)
+        for score, address in found.hits:
+            stored = StoredHit.parse(searcher.doc(address)[PAYLOAD_FIELD][0])
+            hits.append(stored.hit(float(score) if relevance else 0.0, marker.hit(stored)))
+        total, facets = counting.result()
+        return total, facets, hits
+
+    def _counting(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(COUNTING_THREADS, thread_name_prefix="ddicat-facets")
+            return self._pool
 
     def _final(self, searcher: tantivy.Searcher, resolved: ResolvedQuery, filters: Query) -> Query:
         text_query = self._text_query(searcher, resolved)
@@ -307,10 +347,21 @@ class TantivyBackend:
                     counts[(study["key"], state["key"], item_type["key"])] = item_type["doc_count"]
         return counts
 
+    def entries(self) -> Iterator[IndexEntry]:
+        searcher = self._searcher()
+        if searcher is None or not searcher.num_docs:
+            return
+        found = searcher.search(Query.all_query(), searcher.num_docs, count=False)
+        for _score, address in found.hits:
+            yield StoredHit.parse(bytes(searcher.doc(address)[PAYLOAD_FIELD][0])).entry()
+
     def close(self) -> None:
         with self._lock:
             self._index = None
             self._seen = None
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+                self._pool = None
 
     def _searcher(self) -> tantivy.Searcher | None:
         with self._lock:
@@ -330,6 +381,7 @@ class TantivyBackend:
         if stamp != self._seen:
             index.reload()
             self._seen = stamp
+            self._columns = {}
 
     def _open(self, *, create: bool) -> tantivy.Index | None:
         if self._index is not None:
@@ -345,6 +397,10 @@ class TantivyBackend:
                 "rebuild it with `ddicat reindex`"
             ) from error
         index.register_tokenizer(WORDS_TOKENIZER, text_analyzer(None))
+        index.register_tokenizer(
+            COLUMN_ONLY, TextAnalyzerBuilder(Tokenizer.raw()).filter(Filter.remove_long(1)).build()
+        )
+        index.register_fast_field_tokenizer(COLUMN_ONLY, TextAnalyzerBuilder(Tokenizer.raw()).build())
         for lang, tokenizer in LANGUAGE_TOKENIZERS.items():
             index.register_tokenizer(tokenizer, text_analyzer(lang))
         index.config_reader(reload_policy="manual")
@@ -453,7 +509,7 @@ class TantivyBackend:
         self, searcher: tantivy.Searcher, query: Query, names: Sequence[str]
     ) -> tuple[int, dict[str, dict[str, int]]]:
         """How many documents match `query` (all filters applied), and how many per value of each facet."""
-        columns = {name: _combined(name) if name in COMBINED_FACETS else name for name in names}
+        columns = {name: self._column(searcher, name) for name in names}
         # every document has one study: its counts add up to the total, else count the states
         counted = "study" if "study" in columns else TOTAL
         buckets = self._buckets(
@@ -464,18 +520,29 @@ class TantivyBackend:
         counts: dict[str, dict[str, int]] = {}
         for name in names:
             found = buckets[name]
-            if name in COMBINED_FACETS and found.get("sum_other_doc_count"):
+            combined = columns[name] != name
+            if combined and found.get("sum_other_doc_count"):
                 found = self._buckets(searcher, query, {name: name})[name]
                 spread = {b["key"]: b["doc_count"] for b in found["buckets"]}
-            elif name in COMBINED_FACETS:
-                spread = {}
-                for bucket in found["buckets"]:
-                    for value in bucket["key"].split(COMBINATION_SEPARATOR):
-                        spread[value] = spread.get(value, 0) + bucket["doc_count"]
+            elif combined:
+                spread = _spread(found["buckets"])
             else:
                 spread = {b["key"]: b["doc_count"] for b in found["buckets"]}
-            counts[name] = dict(sorted(spread.items(), key=lambda item: (-item[1], item[0])))
+            counts[name] = by_count(spread)
         return total, counts
+
+    def _column(self, searcher: tantivy.Searcher, facet: str) -> str:
+        """The column counting `facet`: its combinations column while they are few, else its own."""
+        if facet not in COMBINED_FACETS:
+            return facet
+        column = self._columns.get(facet)
+        if column is None:
+            everything = Query.all_query()
+            combinations = searcher.cardinality(everything, _combined(facet))
+            values = searcher.cardinality(everything, facet)
+            column = _combined(facet) if combinations <= COMBINATIONS_PER_VALUE * max(values, 1) else facet
+            self._columns[facet] = column
+        return column
 
     def _buckets(self, searcher: tantivy.Searcher, query: Query, columns: dict[str, str]) -> dict[str, Any]:
         request = {}
@@ -483,6 +550,19 @@ class TantivyBackend:
             size = COMBINATIONS_LIMIT if column != name else FACET_VALUES_LIMIT
             request[name] = {"terms": {"field": column, "size": size, "segment_size": size}}
         return searcher.aggregate(query, request)
+
+
+def _spread(buckets: list[dict[str, Any]]) -> dict[str, int]:
+    """Counts per value from counts per combination of values."""
+    spread: dict[str, int] = {}
+    for bucket in buckets:
+        key, count = bucket["key"], bucket["doc_count"]
+        if COMBINATION_SEPARATOR in key:
+            for value in key.split(COMBINATION_SEPARATOR):
+                spread[value] = spread.get(value, 0) + count
+        else:
+            spread[key] = spread.get(key, 0) + count
+    return spread
 
 
 def _regex_literal(text: str) -> str:

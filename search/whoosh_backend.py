@@ -22,7 +22,7 @@ from whoosh.query.spans import SpanNear
 from whoosh.searching import Searcher
 
 from search.analysis import SnowballAnalysis, analyze, analyze_unstemmed, prepare
-from search.base import FACETS, Progress, SearchDocument, SearchQuery, SearchResult, State
+from search.base import FACETS, IndexEntry, Progress, SearchDocument, SearchQuery, SearchResult, State
 from search.errors import IndexBusy
 from search.highlight import Marker
 from search.layout import (
@@ -244,6 +244,14 @@ class WhooshBackend:
                 key = (str(data["study"]), str(data["state"]), str(data["type"]))
                 counts[key] = counts.get(key, 0) + 1
         return counts
+
+    def entries(self) -> Iterator[IndexEntry]:
+        ix = self._open(create=False)
+        if ix is None:
+            return
+        with ix.searcher() as searcher:
+            for stored in searcher.all_stored_fields():
+                yield StoredHit.parse(stored[PAYLOAD_FIELD]).entry()
 
     def close(self) -> None:
         with self._lock:

@@ -9,6 +9,7 @@ database backend ignores the folder and skips itself when its server is absent).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,7 +18,8 @@ import pytest
 from search.base import SearchBackend, SearchDocument
 from search.registry import open_backend
 
-ENGINES: tuple[str, ...] = ("tantivy", "whoosh")
+ENGINES: tuple[str, ...] = ("tantivy", "whoosh", "postgres")
+POSTGRES_ENV = "DDICAT_TEST_POSTGRES_URL"
 
 BackendFactory = Callable[[Path], SearchBackend]
 
@@ -30,6 +32,24 @@ def tantivy_backend_factory() -> BackendFactory:
 @pytest.fixture(scope="session")
 def whoosh_backend_factory() -> BackendFactory:
     return lambda index_dir: open_backend("whoosh", index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def postgres_indexes() -> Iterator[object]:
+    """Databases on the test server, one per index folder (skips without DDICAT_TEST_POSTGRES_URL)."""
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL run of the search suite needs a server")
+    from postgres_indexes import PostgresIndexes
+
+    indexes = PostgresIndexes(server)
+    yield indexes
+    indexes.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_backend_factory(postgres_indexes) -> BackendFactory:
+    return postgres_indexes.backend
 
 
 @pytest.fixture(scope="session", params=ENGINES)
@@ -83,3 +103,23 @@ def engines(
     yield built
     for backend in built.values():
         backend.close()
+
+
+@pytest.fixture(params=ENGINES)
+def engine_runtime(request: pytest.FixtureRequest, tmp_path: Path, schemas_dir: Path) -> Iterator[object]:
+    """A fresh catalogue searched by one engine, as deployed: the postgres engine with the catalogue on
+    PostgreSQL (its writer coordinated there), the embedded engines beside a SQLite file."""
+    from api.runtime import Runtime
+    from catalogue.settings import Settings
+
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_indexes").database_url(tmp_path / "catalogue")
+    else:
+        url = f"sqlite:///{tmp_path / 'ddicat.sqlite'}"
+    runtime = Runtime(
+        Settings(
+            data_dir=tmp_path / "var", database_url=url, ddi_schemas=schemas_dir, search_backend=request.param
+        )
+    )
+    yield runtime
+    runtime.close()

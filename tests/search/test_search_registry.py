@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from search.errors import SearchBackendUnavailable
 from search.registry import BACKENDS, open_backend, register_backend
@@ -17,9 +18,13 @@ def test_embedded_backends_open_by_name_and_ignore_options_for_others(name: str,
     backend.close()
 
 
-def test_postgres_is_announced_but_not_there_yet(tmp_path: Path) -> None:
-    with pytest.raises(SearchBackendUnavailable, match="not implemented"):
+def test_postgres_needs_the_catalogue_on_postgresql(tmp_path: Path) -> None:
+    with pytest.raises(SearchBackendUnavailable, match="DDICAT_DATABASE_URL"):
         open_backend("postgres", index_dir=tmp_path)
+    sqlite = create_engine(f"sqlite:///{tmp_path / 'catalogue.sqlite'}")
+    with pytest.raises(SearchBackendUnavailable, match="tantivy or whoosh"):
+        open_backend("postgres", index_dir=tmp_path, engine=sqlite)
+    sqlite.dispose()
 
 
 def test_unknown_backend(tmp_path: Path) -> None:
