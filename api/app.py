@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import manage_api, manage_pages, pages, problems, urn, v1
+from api import access, basket, discovery_api, discovery_pages, manage_api, manage_pages, pages, problems, urn, v1
 from api.harvest import routes as harvest
 from api.runtime import Runtime
 from catalogue.settings import Settings
@@ -35,7 +35,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(urn.router)
     app.include_router(v1.router)
     app.include_router(manage_api.router)
+    app.include_router(discovery_api.router)
+    app.include_router(basket.router)
+    app.include_router(access.router)
     app.include_router(pages.router)
     app.include_router(manage_pages.router)
+    app.include_router(discovery_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

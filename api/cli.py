@@ -191,19 +191,50 @@ def search_command(ctx: click.Context, query: str, study: tuple[str, ...], wave:
         click.echo(f"  {hit.name or '-':<24} {label[:70]:<70} [{hit.type}, {where}] {hit.urn}")
 
 
+SEARCH_BACKENDS = ["tantivy", "whoosh", "postgres"]
+
+
+def choose_backend(ctx: click.Context, backend: str | None) -> None:
+    """Make `backend` the search backend of this command's runtime (not built yet)."""
+    if backend:
+        obj = ctx.ensure_object(dict)
+        settings = obj.get("settings") or Settings()
+        obj["settings"] = settings.model_copy(update={"search_backend": backend})
+
+
 @main.command("reindex")
-@click.option("--backend", type=click.Choice(["tantivy", "whoosh", "postgres"]), help="Rebuild this backend's index.")
+@click.option("--backend", type=click.Choice(SEARCH_BACKENDS), help="Rebuild this backend's index.")
 @click.pass_context
 def reindex_command(ctx: click.Context, backend: str | None) -> None:
     """Rebuild the search index from the database alone."""
-    obj = ctx.ensure_object(dict)
-    if backend:
-        settings = obj.get("settings") or Settings()
-        obj["settings"] = settings.model_copy(update={"search_backend": backend})
+    from search.consistency import document_total
+
+    choose_backend(ctx, backend)
     runtime = runtime_of(ctx)
-    with click.progressbar(length=0, label="Indexing", show_pos=True) as bar:
-        count = runtime.indexer.rebuild(progress=lambda n: bar.update(n))
+    with runtime.sessions() as session:
+        total = document_total(session)
+    with click.progressbar(length=total, label="Indexing", show_pos=True, show_percent=True) as bar:
+        count = runtime.indexer.rebuild(progress=bar.update)
     click.echo(f"Indexed {count:,} documents with {runtime.settings.search_backend}")
+
+
+@main.command("search-check")
+@click.option("--backend", type=click.Choice(SEARCH_BACKENDS), help="Check this backend's index.")
+@click.option("--limit", default=20, show_default=True, help="Items listed per kind of difference.")
+@click.pass_context
+def search_check_command(ctx: click.Context, backend: str | None, limit: int) -> None:
+    """Compare the search index with the database: counts per study, wave and type; missing and stale items."""
+    from search.consistency import index_check
+
+    choose_backend(ctx, backend)
+    runtime = runtime_of(ctx)
+    with runtime.sessions() as session:
+        check = index_check(session=session, backend=runtime.backend,
+                            indexed_generation=runtime.coordination.last_generation())
+    for line in check.report(limit):
+        click.echo(line)
+    if not check.ok:
+        ctx.exit(1)
 
 
 @main.command("demo")
@@ -304,3 +335,8 @@ def site_build_command(ctx: click.Context, out: Path, base_url: str | None, api_
 from api import cli_admin  # noqa: E402
 
 cli_admin.register(main)
+
+# The notification outbox (`ddicat mail outbox|send`) lives beside, in api/cli_mail.py.
+from api import cli_mail  # noqa: E402
+
+cli_mail.register(main)

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from sqlalchemy.orm import Session
 
+from api.basket_identity import basket_caller, basket_cookie_keep
 from api.deps import get_runtime, get_session, get_viewer
 from api.harvest.jsonld import study_jsonld, variable_jsonld
 from api.i18n import (
@@ -31,9 +32,14 @@ from api.i18n import (
 )
 from api.links import PAGE_TYPES, LiveLinks, StaticLinks, item_path
 from api.runtime import Runtime
-from api.search_service import search_query
+from api.search_service import (
+    SearchRequest,
+    search_filters,
+    search_page_active,
+    search_page_facets,
+    search_run,
+)
 from api.timeline import wave_timeline
-from api.v1 import visibility_of
 from api.views import (
     find_item,
     instrument_context,
@@ -43,8 +49,8 @@ from api.views import (
     study_context,
     wave_context,
 )
+from catalogue.basket import basket_urns
 from catalogue.store.reads import Viewer
-from search.base import FACETS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 router = APIRouter(include_in_schema=False)
@@ -202,61 +208,39 @@ def search_page(
     representation: Annotated[list[str] | None, Query()] = None,
     data_source: Annotated[list[str] | None, Query()] = None,
     concept: Annotated[list[str] | None, Query()] = None,
+    language: Annotated[str | None, Query(max_length=16)] = None,
+    age_min: Annotated[float | None, Query(ge=0, le=2000)] = None,
+    age_max: Annotated[float | None, Query(ge=0, le=2000)] = None,
+    sort: Annotated[str, Query(pattern="^(relevance|name)$")] = "relevance",
     page: Annotated[int, Query(ge=1, le=5000)] = 1,
 ) -> HTMLResponse:
     per_page = 20
-    query = search_query(
-        text=q,
-        study=study,
-        wave=wave,
-        item_type=type,
-        representation=representation,
-        data_source=data_source,
-        concept=concept,
-        limit=per_page,
+    search = SearchRequest(
+        text=q, filters=search_filters(study=study, wave=wave, type=type, representation=representation,
+                                       data_source=data_source, concept=concept),
+        lang=language or None, age_min=age_min, age_max=age_max, sort=sort, limit=per_page,
         offset=(page - 1) * per_page,
-        visibility=visibility_of(viewer, runtime, session),
-        facets=FACETS,
     )
-    result = runtime.backend.search(query)
-    active = {name: values for name, values in query.filters.items()}
-    facets = {
-        name: [
-            {
-                "value": value,
-                "count": count,
-                "selected": value in active.get(name, []),
-                "params": _toggled(active, name, value),
-            }
-            for value, count in counts.items()
-        ]
-        for name, counts in result.facets.items()
-        if counts
-    }
-    return render(
+    _query, result = search_run(backend=runtime.backend, session=session, viewer=viewer, request=search)
+    basket = basket_caller(request)
+    response = render(
         request,
         "search.html",
         {
             "q": q,
             "result": result,
-            "active": active,
-            "facets": facets,
+            "active": search.url_params(),
+            "search": search,
+            "facets": search_page_facets(search, result),
+            "chips": search_page_active(search),
             "page": page,
             "per_page": per_page,
             "pages": max(1, -(-result.total // per_page)),
+            "basket_csrf": basket.csrf_token,
+            "basket_urns": basket_urns(session, basket.owner),
         },
     )
-
-
-def _toggled(active: dict[str, list[str]], name: str, value: str) -> dict[str, list[str]]:
-    """The filters with `value` of facet `name` switched on or off (the link of a facet value)."""
-    params = {k: list(v) for k, v in active.items()}
-    values = params.setdefault(name, [])
-    if value in values:
-        values.remove(value)
-    else:
-        values.append(value)
-    return params
+    return basket_cookie_keep(response, basket)
 
 
 @router.get("/studies/{slug}", response_class=HTMLResponse)
@@ -293,7 +277,10 @@ def instrument_page(
 
 def _item_page(request: Request, session: Session, viewer: Viewer, urn: str) -> Response:
     data = item_context(session, urn, viewer)
-    return render(request, "item.html", item_page_context(data, live_links(request)))
+    context = item_page_context(data, live_links(request))
+    basket = basket_caller(request)
+    context.update(basket_csrf=basket.csrf_token, basket_urns=basket_urns(session, basket.owner))
+    return basket_cookie_keep(render(request, "item.html", context), basket)
 
 
 @router.get("/variables/{urn}", response_class=HTMLResponse)

@@ -51,6 +51,7 @@ DEMO_FILES = (
         "title": {"fr": "Enquête à 8 ans et demi", "en": "8.5-year survey"},
         "start_date": "2019-09-01", "end_date": "2020-06-30", "age_min_months": 102, "age_max_months": 104,
     }),
+    DemoFile("elfe", "elfe-biobank.xml", wave="prelevements"),
 )
 
 

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from api.deps import get_runtime, get_session, get_viewer
 from api.runtime import Runtime
-from api.search_service import search_query, search_result_json
+from api.search_service import SearchRequest, search_filters, search_result_json, search_run, search_visibility
 from api.views import find_item, item_context, studies_context, study_context
 from catalogue.exports import item_export, study_export
 from catalogue.store.reads import Viewer
-from search.base import FACETS, Visibility
+from search.base import Visibility
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 XML_MEDIA_TYPE = "application/xml"
@@ -75,17 +75,8 @@ class ItemPublic(BaseModel):
 
 
 def visibility_of(viewer: Viewer, runtime: Runtime, session: Session) -> Visibility:
-    """The search visibility matching the viewer: drafts of the studies they hold a role on."""
-    if not viewer.draft_study_ids and not viewer.is_admin:
-        return Visibility.public()
-    from catalogue.store.reads import draft_release
-    from catalogue.store.tables import Study
-
-    slugs = set()
-    for study in session.query(Study).all():
-        if viewer.sees_drafts_of(study.id) and draft_release(session, study.id) is not None:
-            slugs.add(study.slug)
-    return Visibility(draft_studies=frozenset(slugs))
+    """The search visibility matching the viewer (see `api.search_service.search_visibility`)."""
+    return search_visibility(session, viewer)
 
 
 @router.get("/search", response_model=SearchResultPublic, summary="Search variables and questions")
@@ -107,12 +98,13 @@ def search(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:
-    query = search_query(
-        text=q, study=study, wave=wave, item_type=type, lang=lang, representation=representation,
-        data_source=data_source, concept=concept, age_min=age_min, age_max=age_max, sort=sort, limit=limit,
-        offset=offset, visibility=visibility_of(viewer, runtime, session), facets=FACETS,
+    request = SearchRequest(
+        text=q, filters=search_filters(study=study, wave=wave, type=type, representation=representation,
+                                       data_source=data_source, concept=concept),
+        lang=lang, age_min=age_min, age_max=age_max, sort=sort, limit=limit, offset=offset,
     )
-    return search_result_json(runtime.backend.search(query))
+    _query, result = search_run(backend=runtime.backend, session=session, viewer=viewer, request=request)
+    return search_result_json(result)
 
 
 @router.get("/studies", response_model=StudyList, summary="The studies (cohorts) of the catalogue")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.ddi.writer import ddi_bytes
 from catalogue.errors import NotFound
+from catalogue.harmonisation_ddi import harmonised_links, with_harmonisation
 from catalogue.model import DDIPackage, Item, ItemKey
 from catalogue.store.reads import Snapshot, Viewer, load_items, load_snapshot, package_of, study_by_slug, visible_release
 from catalogue.store.tables import Item as ItemRow
@@ -35,7 +36,9 @@ def study_export(
         if wave_row is None:
             names = ", ".join(w.name for w in snapshot.held_waves()) or "none"
             raise NotFound(f"study {slug!r} has no wave {wave!r} (waves: {names})")
-    return ddi_bytes(package_of(session, snapshot, wave=wave_row), form=form)
+    document = ddi_bytes(package_of(session, snapshot, wave=wave_row), form=form)
+    # Confirmed comparable variables travel with the study as a cm:Comparison (catalogue.harmonisation_ddi).
+    return with_harmonisation(document, session, harmonised_links(session, study_id=snapshot.study.id))
 
 
 def item_package(session: Session, row: ItemRow) -> DDIPackage:
@@ -59,4 +62,7 @@ def item_export(*, session: Session, row: ItemRow) -> bytes:
     """One item as a DDI-L 3.3 FragmentInstance whose top-level reference is the item."""
     package = item_package(session, row)
     top = next(item for item in package.items if item.key == ItemKey(row.agency_key, row.ddi_id, row.version))
-    return ddi_bytes(package, form="fragment", top_level=[top.ref()])
+    document = ddi_bytes(package, form="fragment", top_level=[top.ref()])
+    if row.type != "Variable":
+        return document
+    return with_harmonisation(document, session, harmonised_links(session, pairs=[(row.agency_key, row.ddi_id)]))

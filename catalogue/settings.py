@@ -56,6 +56,22 @@ class Settings(BaseSettings):
         default=200 * 1024 * 1024,
         description="Largest file accepted by an import or an upload, in bytes.",
     )
+    smtp_host: str | None = Field(
+        default=None,
+        description="Mail server that delivers notifications (access requests); none: mails wait in the outbox.",
+    )
+    smtp_port: int = Field(default=25, description="Port of the mail server (587 with STARTTLS, usually).")
+    smtp_user: str | None = Field(default=None, description="User name for the mail server, if it asks for one.")
+    smtp_password: str | None = Field(default=None, description="Password of DDICAT_SMTP_USER on the mail server.")
+    smtp_from: str = Field(
+        default="ddicat@localhost",
+        description="Sender address of the catalogue's notification mails.",
+    )
+    smtp_starttls: bool = Field(
+        default=False,
+        description="Upgrade the mail server connection with STARTTLS before sending (and before logging in).",
+    )
+    smtp_timeout: float = Field(default=30.0, description="Seconds to wait for the mail server before giving up.")
 
     @property
     def resolved_database_url(self) -> str:
