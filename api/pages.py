@@ -284,17 +284,8 @@ def _item_page(request: Request, session: Session, viewer: Viewer, urn: str) -> 
 
 
 @router.get("/variables/{urn}", response_class=HTMLResponse)
-def variable_page(
-    urn: str,
-    request: Request,
-    session: Annotated[Session, Depends(get_session)],
-    viewer: Annotated[Viewer, Depends(get_viewer)],
-) -> Response:
-    return _item_page(request, session, viewer, urn)
-
-
 @router.get("/questions/{urn}", response_class=HTMLResponse)
-def question_page(
+def variable_or_question_page(
     urn: str,
     request: Request,
     session: Annotated[Session, Depends(get_session)],
