@@ -144,6 +144,10 @@ ENDPOINTS = (
     Endpoint("variables csv", "GET", "/api/v1/studies/{s}/variables.csv", None, 200),
     Endpoint("draft item csv", "GET", "/api/v1/items/{urn}.csv", None, 200),
     Endpoint("draft item by urn", "GET", "/urn/{urn}?format=json", None, 200),
+    Endpoint("draft item across waves", "GET", "/api/v1/items/{urn}/waves", None, 200),
+    Endpoint("draft item across waves page", "GET", "/variables/{urn}/waves", None, 200, page=True),
+    Endpoint("draft item comparable", "GET", "/api/v1/items/{urn}/comparable", None, 200),
+    Endpoint("draft item comparable page", "GET", "/variables/{urn}/comparable", None, 200, page=True),
 )
 
 GLOBAL = (
@@ -172,6 +176,11 @@ GLOBAL = (
     Endpoint("oai sets", "GET", "/oai?verb=ListSets", None, 200),
     Endpoint("oai records", "GET", "/oai?verb=ListRecords&metadataPrefix=oai_dc", None, 200),
     Endpoint("account page", "GET", "/account", "account", 200, page=True),
+    Endpoint("coverage", "GET", "/api/v1/coverage", None, 200),
+    Endpoint("coverage page", "GET", "/coverage", None, 200, page=True),
+    Endpoint("basket", "GET", "/api/v1/basket", None, 200),
+    Endpoint("access requests", "GET", "/api/v1/access-requests", "account", 200),
+    Endpoint("access parts", "GET", "/api/v1/access-parts", "account", 200),
     Endpoint("admin page", "GET", "/admin", "admin", 200, page=True),
 )
 
