@@ -220,7 +220,7 @@ def item_context(
                                           "text": getattr(question, "text", {}) or question.label})
         data["concepts"] = [_concept_link(_resolve(snapshot, session, item.concept))] if item.concept else []
         data["other_waves"] = other_waves(snapshot, item)
-        # Issue 5: the comparable variables confirmed in other cohorts, with their shared concept.
+        # the comparable variables confirmed in other cohorts, with their shared concept
         data["comparable"] = comparable_links_context(session, row.agency_key, row.ddi_id, viewer)
     elif isinstance(item, CodeList):
         data["code_list"] = code_list_context(snapshot, session, item.ref(), [])
