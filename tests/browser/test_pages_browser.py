@@ -75,6 +75,8 @@ def test_keyboard_users_reach_the_skip_link_first_and_it_moves_to_the_content(pa
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
     page.keyboard.press("Enter")
+    # the fragment navigation lands asynchronously: wait for it rather than race it on a loaded machine
+    page.wait_for_function("location.hash === '#main'", timeout=10_000)
     assert page.url.endswith("#main")
 
 
