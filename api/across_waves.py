@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from catalogue.diff import _code_changes, _text_changes
+from catalogue.diff import code_list_changes, text_changes
 from catalogue.errors import NotFound
 from catalogue.harmonisation import concept_label
 from catalogue.model import CodeList, Item, ItemKey, LangText, QuestionGrid, QuestionItem, Ref, Variable
@@ -217,13 +217,13 @@ def _changes(
         text = study.question_texts(item) if isinstance(item, Variable) else dict(getattr(item, "text", {}) or {})
         return {"text": text, "label": concept_label(item.label)}
 
-    texts = _text_changes(wording(before), wording(current), ("text", "label"))
+    texts = text_changes(wording(before), wording(current), ("text", "label"))
     worded = {(t["lang"], t["before"], t["after"]) for t in texts if t["field"] == "text"}
     texts = [t for t in texts if t["field"] == "text" or (t["lang"], t["before"], t["after"]) not in worded]
     old_list, new_list = _code_list(study.snapshot, session, before), _code_list(study.snapshot, session, current)
     codes: list[dict[str, Any]] = []
     if old_list is not None and new_list is not None and old_list.key != new_list.key:
-        codes = _code_changes(old_list, new_list, resolve, resolve)
+        codes = code_list_changes(old_list, new_list, resolve, resolve)
     elif (old_list is None) != (new_list is None):
         codes = [{"value": None, "changes": ["code list " + ("added" if new_list else "removed")],
                   "before": None, "after": None}]

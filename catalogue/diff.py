@@ -130,7 +130,7 @@ def description_diff(session: Session, study: Study, description: dict[str, Any]
     if not description:
         return result
     if description.get("study"):
-        result["study"] = _text_changes(
+        result["study"] = text_changes(
             {name: getattr(study, name) or {} for name in STUDY_TEXTS},
             {name: description["study"].get(name) or {} for name in STUDY_TEXTS}, STUDY_TEXTS,
         )
@@ -140,7 +140,7 @@ def description_diff(session: Session, study: Study, description: dict[str, Any]
         row = next((w for w in rows if w.agency.lower() == agency and w.ddi_id == info.get("id")), None)
         row = row or next((w for w in rows if w.name == info.get("name")), None)
         old = {name: (getattr(row, name) or {}) if row else {} for name in WAVE_TEXTS}
-        texts = _text_changes(old, {name: info.get(name) or {} for name in WAVE_TEXTS}, WAVE_TEXTS)
+        texts = text_changes(old, {name: info.get(name) or {} for name in WAVE_TEXTS}, WAVE_TEXTS)
         facts = [
             {"field": name, "before": getattr(row, name) if row else None, "after": info.get(name)}
             for name in WAVE_FACTS
@@ -189,7 +189,7 @@ def _item_change(
     resolve_new: Resolver,
 ) -> dict[str, Any]:
     old, new = item_content(was), item_content(now)
-    texts = _text_changes({name: old.get(name) for name in TEXT_FIELDS},
+    texts = text_changes({name: old.get(name) for name in TEXT_FIELDS},
                           {name: new.get(name) for name in TEXT_FIELDS}, TEXT_FIELDS)
     skipped = set(TEXT_FIELDS) | IGNORED_FIELDS | ({"codes"} if isinstance(now, CodeList) else set())
     # A field whose only change is the version of what it refers to shows under `references` instead.
@@ -203,7 +203,7 @@ def _item_change(
         "urn_before": was.urn, "urn_after": now.urn,
         "version_before": was.version, "version_after": now.version,
         "texts": texts,
-        "codes": _code_changes(was, now, resolve_old, resolve_new)
+        "codes": code_list_changes(was, now, resolve_old, resolve_new)
         if isinstance(was, CodeList) and isinstance(now, CodeList) else [],
         "fields": fields,
         "references": _reference_changes(was, now),
@@ -236,7 +236,7 @@ def _reference_changes(was: Item, now: Item) -> list[dict[str, Any]]:
     return rows
 
 
-def _text_changes(old: dict[str, Any], new: dict[str, Any], names: Iterable[str]) -> list[dict[str, Any]]:
+def text_changes(old: dict[str, Any], new: dict[str, Any], names: Iterable[str]) -> list[dict[str, Any]]:
     """Texts side by side: one row per field and language whose wording differs."""
     rows = []
     for name in names:
@@ -253,7 +253,7 @@ def _text_changes(old: dict[str, Any], new: dict[str, Any], names: Iterable[str]
     return rows
 
 
-def _code_changes(
+def code_list_changes(
     was: CodeList, now: CodeList, resolve_old: Resolver, resolve_new: Resolver
 ) -> list[dict[str, Any]]:
     """A code list code by code: codes added, removed, relabelled, or whose missing flag changed."""

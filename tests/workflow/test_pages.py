@@ -62,7 +62,7 @@ def test_upload_review_and_publish_through_the_pages(spaces: Any, app: Any) -> N
         space.replace("&#39;", "'"),
     )
     codes = space.split("<caption>Codes</caption>")[1].split("</table>")[0]
-    assert "relabelled" in codes and "Non, jamais" in codes and "added" in codes
+    assert "category label changed" in codes and "Non, jamais" in codes and "code added" in codes
     draft = re.search(r'name="draft" value="(\d+)"', space)
     assert draft is not None and draft.group(1) == "3"
     stale = manager.client.post(
