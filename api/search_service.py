@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,33 +20,6 @@ LIST_FILTERS: tuple[tuple[str, str], ...] = (
     ("study", "study"), ("wave", "wave"), ("type", "type"), ("representation", "representation"),
     ("data_source", "data_source"), ("concept", "concept"),
 )
-
-
-# French past participles typed without their accent (`allaitee`, `hospitalisees`): the index stems before it
-# folds accents (search.analysis), so `allaitée` → `allait` but `allaitee` → `allaite`. The search box also
-# tries the accented ending, as an OR alternative of the word (see `accent_alternatives`).
-ACCENTED_ENDINGS: tuple[tuple[str, str], ...] = (("ees", "ées"), ("ee", "ée"), ("es", "és"), ("e", "é"))
-MIN_ACCENTED_WORD = 5
-_PLAIN_WORD = re.compile(r"^[A-Za-z]+$")
-_QUOTE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
-
-
-def accent_alternatives(text: str) -> str:
-    """The query with each plain unaccented word ending like a French participle given its accented form as an
-    OR alternative (`allaitee enfant` → `allaitee OR allaitée enfant`); texts with quotes are left as they are."""
-    if any(mark in _QUOTE_MARKS for mark in text):
-        return text
-    words = text.split()
-    out = []
-    for i, word in enumerate(words):
-        out.append(word)
-        if len(word) < MIN_ACCENTED_WORD or not _PLAIN_WORD.match(word) or word in ("OR", "AND"):
-            continue
-        lower = word.lower()
-        ending = next(((plain, accented) for plain, accented in ACCENTED_ENDINGS if lower.endswith(plain)), None)
-        if ending is not None:
-            out += ["OR", lower[: -len(ending[0])] + ending[1]]
-    return " ".join(out)
 
 
 def search_query(
@@ -78,7 +50,7 @@ def search_query(
         if values and any(values)
     }
     return SearchQuery(
-        text=accent_alternatives(text.strip()),
+        text=text.strip(),
         filters=filters,
         facets=tuple(f for f in facets if f in FACETS),
         age_min_months=age_min,

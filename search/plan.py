@@ -35,6 +35,12 @@ FUZZY_MIN_LETTERS = 4
 FUZZY_TWO_EDITS_FROM = 8
 # Plain Levenshtein (a transposition costs two edits): Whoosh's automaton knows no other.
 FUZZY_TRANSPOSITIONS = False
+# French participles typed without their accent (`allaitee`, `hospitalisees`): the index stems before it
+# folds accents (search.analysis), so `allaitée` → `allait` but `allaitee` → `allaite`. Such a word also
+# matches the stems of its accented form.
+ACCENTED_ENDINGS: tuple[tuple[str, str], ...] = (("ees", "ées"), ("ee", "ée"), ("es", "és"), ("e", "é"))
+MIN_ACCENTED_WORD = 5
+_PLAIN_WORD = re.compile(r"^[A-Za-z]+$")
 
 
 class Analysis(Protocol):
@@ -178,14 +184,19 @@ def _term_plan(term: Term, analysis: Analysis) -> TermPlan:
         return TermPlan(())
     matches: list[FieldMatch] = []
     stems: list[tuple[str, TermSequence]] = []
+    forms = [term.text]
+    if isinstance(term, Word) and (accented := accented_form(term.text)):
+        forms.append(accented)
     for lang in ANALYZED_LANGUAGES:
-        tokens = analysis.stemmed(term.text, lang)
-        if tokens:
+        for form in forms:
+            tokens = analysis.stemmed(form, lang)
+            if not tokens or (lang, _sequence(tokens)) in stems:
+                continue
             stems.append((lang, _sequence(tokens)))
-        for name in TEXT_FIELDS:
-            match = _tokens_match(text_field(name, lang), tokens, FIELD_BOOSTS[name])
-            if match:
-                matches.append(match)
+            for name in TEXT_FIELDS:
+                match = _tokens_match(text_field(name, lang), tokens, FIELD_BOOSTS[name])
+                if match:
+                    matches.append(match)
     words_match = _tokens_match(WORDS_FIELD, words_tokens, FIELD_BOOSTS[WORDS_FIELD])
     if words_match:
         matches.append(words_match)
@@ -196,6 +207,18 @@ def _term_plan(term: Term, analysis: Analysis) -> TermPlan:
         if len(words) == 1 and (distance := fuzzy_distance(words[0][1])):
             fuzzy = (FuzzyMatch(WORDS_FIELD, words[0][1], distance, FIELD_BOOSTS[WORDS_FIELD]),)
     return TermPlan(tuple(matches), fuzzy, tuple(stems), words)
+
+
+def accented_form(word: str) -> str | None:
+    """The word with the accented participle ending it was probably typed without (`allaitee` →
+    `allaitée`), or None when it is not a plain unaccented word ending like one."""
+    if len(word) < MIN_ACCENTED_WORD or not _PLAIN_WORD.match(word):
+        return None
+    lower = word.lower()
+    for plain, accented in ACCENTED_ENDINGS:
+        if lower.endswith(plain):
+            return lower[: -len(plain)] + accented
+    return None
 
 
 def _sequence(tokens: Sequence[Token]) -> TermSequence:

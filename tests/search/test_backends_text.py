@@ -44,6 +44,14 @@ def test_hospitalisee_meets_hospitalisation(catalogue: SearchBackend) -> None:
     assert names(catalogue, "hospitalisée") == names(catalogue, "hospitalisation") == HOSPITAL
 
 
+@pytest.mark.parametrize("typed", ["hospitalisee", "HOSPITALISEES", "allaitee"])
+def test_a_participle_typed_without_its_accent_finds_what_the_accented_one_finds(
+    catalogue: SearchBackend, typed: str
+) -> None:
+    accented = typed.lower().replace("ee", "ée")
+    assert names(catalogue, typed) == names(catalogue, accented) != set()
+
+
 def test_english_stems(catalogue: SearchBackend) -> None:
     assert names(catalogue, "sleeping") == names(catalogue, "sleep") == SLEEP
     assert names(catalogue, "hospitalised") == HOSPITAL

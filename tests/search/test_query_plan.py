@@ -41,6 +41,15 @@ def test_a_word_may_match_every_field_in_both_languages() -> None:
     assert term.fuzzy == (FuzzyMatch("words", "allaitee", 2, FIELD_BOOSTS["words"]),)
 
 
+def test_a_word_typed_without_its_participle_accent_also_matches_the_accented_stems() -> None:
+    (term,) = plan_query(parse_query("allaitee"), ANALYSIS).required[0]
+    fields = {(m.field, m.term) for m in term.exact if isinstance(m, TermMatch)}
+    assert ("label_fr", "allait") in fields and ("label_fr", "allaite") in fields
+    assert ("fr", ((0, "allait"),)) in term.stems
+    (plain,) = plan_query(parse_query("enfant"), ANALYSIS).required[0]
+    assert len({m.term for m in plain.exact if isinstance(m, TermMatch) and m.field == "label_fr"}) == 1
+
+
 def test_phrases_keep_the_gaps_of_stop_words() -> None:
     (term,) = plan_query(parse_query('"durée de l\'allaitement"'), ANALYSIS).required[0]
     assert PhraseMatch("label_fr", ((0, "dur"), (2, "allait")), FIELD_BOOSTS["label"]) in term.exact
