@@ -93,7 +93,8 @@ def access_new(
     except InvalidInput as refused:
         return render(request, "discovery/access_new.html", {
             "studies": {}, "total": None, "csrf_token": caller.csrf_token, "form": form,
-            "problems": [p.message for p in refused.problems],
+            "problems": [{"code": p.code, "element": p.location.element,
+                          "message": p.message} for p in refused.problems],
         }, status=422)
     mail_after_response(tasks, runtime)
     response = back_to(request, f"/access/requests/{created.id}", done="submitted")

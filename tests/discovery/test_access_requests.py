@@ -229,6 +229,14 @@ def test_a_request_needs_an_account_variables_and_its_fields(catalogue_copy) -> 
         "title": "x", "summary": " ", "institution": "x", "intended_use": "x", "variables": [urn]},
         headers={"X-CSRF-Token": token})
     assert missing.status_code == 422 and missing.json()["problems"][0]["location"]["element"] == "summary"
+    # the form says which field is wrong, in the page's language
+    basket_token = researcher.client.get("/api/v1/basket").json()["csrf_token"]
+    assert researcher.client.post("/api/v1/basket/items", json={"urn": urn},
+                                  headers={"X-CSRF-Token": basket_token}).status_code == 201
+    page = researcher.client.post("/access/new?lang=fr", data={
+        "title": "Sommeil", "summary": " ", "institution": "Inserm", "intended_use": "Analyse",
+        "csrf_token": form_token(researcher.client.get("/access/new").text)})
+    assert page.status_code == 422 and "« Résumé du projet » est vide." in page.text
     forged = researcher.client.post("/api/v1/access-requests", json={
         "title": "x", "summary": "x", "institution": "x", "intended_use": "x", "variables": [urn]})
     assert forged.status_code == 403
