@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.sections import write_section
+
 PROJECT = Path(__file__).resolve().parents[1]
 LABELLED = PROJECT / "tests" / "fixtures" / "discovery" / "comparable-elfe-epipage2.csv"
 SECTION = "## Comparable variables (issue 5)"
@@ -149,17 +151,6 @@ def report(summary: dict[str, float], evaluation: Evaluation, command: str) -> s
         lines += [f"- {miss}" for miss in evaluation.misses]
     return "\n".join(lines) + "\n"
 
-
-def write_section(path: Path, section: str) -> None:
-    """Replace this script's section of BENCHMARKS.md (or add it at the end), leaving the others alone."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
-    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

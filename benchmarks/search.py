@@ -35,6 +35,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
 
+from benchmarks.sections import write_section
 from benchmarks.search_engines import (
     CATEGORY_SETS,
     DATA_SOURCES,
@@ -521,17 +522,6 @@ def verdicts(by_size: dict[int, dict[str, Figures]]) -> list[str]:
 def _met(ok: bool) -> str:
     return "met" if ok else "missed"
 
-
-def write_section(path: Path, section: str) -> None:
-    """Replace this script's section of BENCHMARKS.md (or add it), leaving the others alone."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
-    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

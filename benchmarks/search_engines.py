@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.sections import write_section
 from search.base import SearchBackend, SearchDocument, SearchQuery
 from search.registry import open_backend
 
@@ -494,17 +495,6 @@ def report(rows: list[Figures], notes: list[str], command: str, passes: int) -> 
     lines.extend(f"- {note}" for note in notes)
     return "\n".join(lines) + "\n"
 
-
-def write_section(path: Path, section: str) -> None:
-    """Replace this script's section of BENCHMARKS.md (or add it), leaving the others alone."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
-    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
