@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from catalogue.ddi.writer import ddi_bytes
@@ -27,6 +28,14 @@ def written_valid(package: DDIPackage, schemas_dir: Path) -> bytes:
     document = etree.fromstring(xml, etree.XMLParser(huge_tree=True, **SAFE))
     assert schema.validate(document), [str(e) for e in schema.error_log][:5]
     return xml
+
+
+def sample_file(samples_dir: Path, folder: str, name: str) -> Path:
+    """A public sample of ../shared/samples/<folder>/, the test skipped when it is not there."""
+    path = samples_dir / folder / name
+    if not path.is_file():
+        pytest.skip(f"{folder}/{name} is absent from the samples")
+    return path
 
 
 def of_type(package: DDIPackage, cls: type) -> list:

@@ -25,15 +25,9 @@ from catalogue.model import (
 )
 from importers.codebook import IMPORTER
 from importers.registry import ImportOptions
-from tests.importers.packages import of_type, written_valid
+from tests.importers.packages import of_type, sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="test")
-
-
-
-
-
-
 
 
 def by_name(package: DDIPackage) -> dict[str, Variable]:
@@ -342,9 +336,7 @@ def test_sniff_recognises_opal_zip_with_any_name(fixtures_dir: Path) -> None:
     ],
 )
 def test_sniff_leaves_other_formats_alone(samples_dir: Path, folder: str, name: str) -> None:
-    path = samples_dir / folder / name
-    if not path.is_file():
-        pytest.skip(f"{name} is absent")
+    path = sample_file(samples_dir, folder, name)
     assert not IMPORTER.sniff(name, path.read_bytes())
 
 
@@ -352,9 +344,7 @@ def test_sniff_leaves_other_formats_alone(samples_dir: Path, folder: str, name: 
 
 
 def test_opal_core_questionnaire_sample(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "opal" / "opal_fs_core_questionnaire.xlsx"
-    if not path.is_file():
-        pytest.skip("opal_fs_core_questionnaire.xlsx is absent")
+    path = sample_file(samples_dir, "opal", "opal_fs_core_questionnaire.xlsx")
     package = IMPORTER.read(path.name, path.read_bytes(), OPTIONS).package
     # importer-notes.md §3.6, counted there with pandas: 571 variables, 1 519 categories, 642 flagged missing.
     assert package.counts()["Variable"] == 571
@@ -364,9 +354,7 @@ def test_opal_core_questionnaire_sample(samples_dir: Path, schemas_dir: Path) ->
 
 
 def test_isaric_arc_sample(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "codebook_csv" / "isaric_ARC_en.csv"
-    if not path.is_file():
-        pytest.skip("isaric_ARC_en.csv is absent")
+    path = sample_file(samples_dir, "codebook_csv", "isaric_ARC_en.csv")
     rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
     # Independent count with the csv module: one variable per row, none for descriptive rows, one per option
     # for checkbox rows that list their options.
@@ -383,9 +371,7 @@ def test_isaric_arc_sample(samples_dir: Path, schemas_dir: Path) -> None:
 
 
 def test_drees_long_sample(samples_dir: Path) -> None:
-    path = samples_dir / "codebook_csv" / "drees_barometre_dictionnaire_2000-2018_latin1.csv"
-    if not path.is_file():
-        pytest.skip("the DREES dictionary is absent")
+    path = sample_file(samples_dir, "codebook_csv", "drees_barometre_dictionnaire_2000-2018_latin1.csv")
     rows = list(csv.reader(io.StringIO(path.read_bytes().decode("latin-1")), delimiter=";"))
     names = list(dict.fromkeys(row[0].strip() for row in rows[1:] if row and row[0].strip()))
     package = IMPORTER.read(path.name, path.read_bytes(), OPTIONS).package

@@ -24,23 +24,13 @@ from catalogue.model import (
 )
 from importers.ddi_codebook import IMPORTER
 from importers.registry import ImportOptions
-from tests.importers.packages import categories_of, named, of_type, written_valid
+from tests.importers.packages import categories_of, named, of_type, sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="dc")
 FIXTURE = "ddi_codebook/eveil_2vagues_fr_en_ddi25.xml"
 LATIN1 = "ddi_codebook/barometre_2018_nada122_latin1.xml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-
-
-
-
-
-
-
-
 
 
 def independent_counts(path: Path) -> dict[str, int]:
@@ -83,9 +73,7 @@ def independent_counts(path: Path) -> dict[str, int]:
 
 
 def test_ess10_codebook(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "ddi_codebook" / "ess10_from_sav_ddi25_missingY.xml"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "ddi_codebook", "ess10_from_sav_ddi25_missingY.xml")
     data = path.read_bytes()
     package = IMPORTER.read(path.name, data, OPTIONS).package
     counts = package.counts()
@@ -120,9 +108,7 @@ def test_ess10_codebook(samples_dir: Path, schemas_dir: Path) -> None:
 
 
 def test_prefixed_nes1948_and_the_minimal_codebook(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "ddi_codebook" / "icpsr_NES1948_ddi25_prefixed.xml"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "ddi_codebook", "icpsr_NES1948_ddi25_prefixed.xml")
     package = IMPORTER.read(path.name, path.read_bytes(), OPTIONS).package
     expected = independent_counts(path)
     assert expected == {"Variable": 67, "CodeList": 45, "Category": 454}

@@ -24,23 +24,13 @@ from catalogue.model import (
 from importers.limesurvey import IMPORTER, MAX_SURVEY_BYTES
 from importers.limesurvey_tsv import IMPORTER as TSV
 from importers.registry import ImportOptions
-from tests.importers.packages import categories_of, named, of_type, written_valid
+from tests.importers.packages import categories_of, named, of_type, sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="ls")
 LS6 = "limesurvey/eveil_sommeil_ls6_fr_en.lss"
 LS3 = "limesurvey/tabac_ls3_fr_en.lss"
 TSV_FIXTURE = "limesurvey/eveil_alimentation_fr_en.txt"
 EXPRESSION = "LimeSurvey-ExpressionScript"
-
-
-
-
-
-
-
-
-
-
 
 
 def lss_rows(path: Path, table: str) -> list[dict[str, str]]:
@@ -53,9 +43,7 @@ def lss_rows(path: Path, table: str) -> list[dict[str, str]]:
 
 
 def test_citric_array_and_multiple_choice(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "limesurvey" / "citric_answers_array_multi.lss"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "limesurvey", "citric_answers_array_multi.lss")
     package = IMPORTER.read(path.name, path.read_bytes(), OPTIONS).package
     questions = lss_rows(path, "questions")
     subquestions = lss_rows(path, "subquestions")
@@ -77,9 +65,7 @@ def test_citric_array_and_multiple_choice(samples_dir: Path, schemas_dir: Path) 
 
 
 def test_citric_survey_types(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "limesurvey" / "citric_survey.lss"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "limesurvey", "citric_survey.lss")
     result = IMPORTER.read(path.name, path.read_bytes(), OPTIONS)
     package = result.package
     questions = lss_rows(path, "questions")
@@ -140,9 +126,7 @@ def _tsv_counts(path: Path) -> dict[str, int]:
 
 
 def test_converter_tsv_samples(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "limesurvey" / "xlsform2lstsv_multilingual_en_es.tsv"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "limesurvey", "xlsform2lstsv_multilingual_en_es.tsv")
     package = TSV.read(path.name, path.read_bytes(), OPTIONS).package
     # 4 questions (S, N, L, L), two 3-answer lists.
     assert _tsv_counts(path) == {"questions": 4, "variables": 4, "code_lists": 2, "categories": 6}

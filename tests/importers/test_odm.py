@@ -26,7 +26,7 @@ from catalogue.model import (
 from importers.odm import IMPORTER
 from importers.redcap_project import IMPORTER as REDCAP_XML
 from importers.registry import ImportOptions
-from tests.importers.packages import by_id, code_labels, named, of_type, written_valid
+from tests.importers.packages import by_id, code_labels, named, of_type, sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="odm")
 SAMPLES = (
@@ -37,22 +37,8 @@ SAMPLES = (
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def sample(samples_dir: Path, name: str) -> bytes:
-    path = samples_dir / "odm" / name
-    if not path.is_file():
-        pytest.skip(f"sample {name} is absent")
+    path = sample_file(samples_dir, "odm", name)
     return path.read_bytes()
 
 

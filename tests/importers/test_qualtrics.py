@@ -20,20 +20,10 @@ from catalogue.model import (
 )
 from importers.qualtrics import IMPORTER, MAX_QSF_BYTES, logic_text, qualtrics_language
 from importers.registry import ImportOptions
-from tests.importers.packages import categories_of, named, of_type, written_valid
+from tests.importers.packages import categories_of, named, of_type, sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="qx")
 FIXTURE = "qualtrics/eveil_2ans_fr_en.qsf"
-
-
-
-
-
-
-
-
-
-
 
 
 def export_columns(path: Path) -> list[str]:
@@ -101,9 +91,7 @@ def export_columns(path: Path) -> list[str]:
 
 
 def test_many_question_types(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "qualtrics" / "qtools_many_question_types.qsf"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "qualtrics", "qtools_many_question_types.qsf")
     result = IMPORTER.read(path.name, path.read_bytes(), OPTIONS)
     package = result.package
     # 52 SQ elements, 20 of them in the Trash block: 32 questions asked, 164 export columns (export_columns).
@@ -138,9 +126,7 @@ def test_many_question_types(samples_dir: Path, schemas_dir: Path) -> None:
 
 
 def test_side_by_side_and_health_samples(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "qualtrics" / "qtools_side_by_side.qsf"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "qualtrics", "qtools_side_by_side.qsf")
     package = IMPORTER.read(path.name, path.read_bytes(), OPTIONS).package
     assert [v.name for v in of_type(package, Variable)] == export_columns(path)
     assert package.counts()["QuestionGrid"] == 8

@@ -34,7 +34,7 @@ from importers.odm import IMPORTER as ODM
 from importers.redcap_dictionary import IMPORTER, MAX_BYTES
 from importers.redcap_project import IMPORTER as PROJECT
 from importers.registry import ImportOptions
-from tests.importers.packages import by_id, named, of_type, written_valid
+from tests.importers.packages import by_id, named, of_type, sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="test")
 BILINGUAL = ImportOptions(agency="fr.ddicat.test", id_prefix="cb", split_languages=("fr", "en"))
@@ -46,16 +46,6 @@ DICTIONARIES = (
 )
 REDCAP_NS = "{https://projectredcap.org}"
 ODM_NS = "{http://www.cdisc.org/ns/odm/v1.3}"
-
-
-
-
-
-
-
-
-
-
 
 
 def code_labels(package: DDIPackage, list_id: str) -> dict[str, tuple[dict[str, str], bool]]:
@@ -72,9 +62,7 @@ def code_labels(package: DDIPackage, list_id: str) -> dict[str, tuple[dict[str, 
 
 
 def sample(samples_dir: Path, name: str) -> bytes:
-    path = samples_dir / "redcap" / name
-    if not path.is_file():
-        pytest.skip(f"sample {name} is absent")
+    path = sample_file(samples_dir, "redcap", name)
     return path.read_bytes()
 
 

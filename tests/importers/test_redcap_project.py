@@ -26,7 +26,7 @@ from importers.redcap_dictionary import IMPORTER as DICTIONARY
 from importers.redcap_fields import parse_choices
 from importers.redcap_project import IMPORTER
 from importers.registry import ImportOptions
-from tests.importers.packages import by_id, code_labels, named, of_type, written_valid
+from tests.importers.packages import by_id, code_labels, named, of_type, sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="test")
 BILINGUAL = ImportOptions(agency="fr.ddicat.test", id_prefix="cb", split_languages=("fr", "en"))
@@ -40,22 +40,8 @@ RC = "{https://projectredcap.org}"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def sample(samples_dir: Path, name: str) -> bytes:
-    path = samples_dir / "redcap" / name
-    if not path.is_file():
-        pytest.skip(f"sample {name} is absent")
+    path = sample_file(samples_dir, "redcap", name)
     return path.read_bytes()
 
 

@@ -15,14 +15,10 @@ from catalogue.errors import InvalidInput
 from catalogue.model import Category, CodeList, DDIPackage, QuestionItem, Variable, item_content
 from importers.registry import ImportOptions
 from importers.statfiles import IMPORTER
-from tests.importers.packages import written_valid
+from tests.importers.packages import sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="test")
 SAMPLES = "spss_stata_sas"
-
-
-
-
 
 
 def variables(package: DDIPackage) -> dict[str, Variable]:
@@ -47,9 +43,7 @@ def code_labels(package: DDIPackage, variable: Variable) -> dict[str, tuple[dict
 
 
 def sample(samples_dir: Path, name: str) -> bytes:
-    path = samples_dir / SAMPLES / name
-    if not path.is_file():
-        pytest.skip(f"{name} is absent from the samples")
+    path = sample_file(samples_dir, SAMPLES, name)
     return path.read_bytes()
 
 
@@ -291,9 +285,7 @@ def test_sniff_recognises_each_format_by_content(samples_dir: Path, name: str) -
     ],
 )
 def test_sniff_leaves_other_formats_alone(samples_dir: Path, folder: str, name: str) -> None:
-    path = samples_dir / folder / name
-    if not path.is_file():
-        pytest.skip(f"{name} is absent")
+    path = sample_file(samples_dir, folder, name)
     assert not IMPORTER.sniff(name, path.read_bytes())
 
 

@@ -14,14 +14,10 @@ from catalogue.errors import InvalidInput
 from catalogue.model import Category, CodeList, DDIPackage, Variable
 from importers.registry import ImportOptions
 from importers.table_schema import IMPORTER
-from tests.importers.packages import written_valid
+from tests.importers.packages import sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="snds")
 ADMINISTRATIVE = ("ddicat:dataSource", "administrative")
-
-
-
-
 
 
 def variables(package: DDIPackage) -> list[Variable]:
@@ -54,9 +50,7 @@ def folder_zip(root: Path, prefix: str = "") -> bytes:
 
 @pytest.mark.parametrize("name", ["heal_vlmd_template_submission.json", "heal_vlmd_template_submission.csv"])
 def test_heal_sample(samples_dir: Path, schemas_dir: Path, name: str) -> None:
-    path = samples_dir / "table_schema" / name
-    if not path.is_file():
-        pytest.skip(f"{name} is absent")
+    path = sample_file(samples_dir, "table_schema", name)
     fields = json.loads((samples_dir / "table_schema" / "heal_vlmd_template_submission.json").read_text())[
         "fields"
     ]
@@ -86,9 +80,7 @@ def test_heal_sample(samples_dir: Path, schemas_dir: Path, name: str) -> None:
 
 
 def test_one_snds_table_records_its_nomenclatures_by_name(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "table_schema" / "snds" / "schemas" / "BENEFICIAIRE" / "IR_BEN_R.json"
-    if not path.is_file():
-        pytest.skip("the SNDS sample is absent")
+    path = sample_file(samples_dir, "table_schema", "snds/schemas/BENEFICIAIRE/IR_BEN_R.json")
     body = json.loads(path.read_text(encoding="utf-8"))
     nomenclatures = {
         f["nomenclature"].split(":")[0] for f in body["fields"] if f["nomenclature"] not in ("-", "")
@@ -287,9 +279,7 @@ def test_sniff_recognises_schemas_by_content(fixtures_dir: Path, samples_dir: Pa
     ],
 )
 def test_sniff_leaves_other_formats_alone(samples_dir: Path, folder: str, name: str) -> None:
-    path = samples_dir / folder / name
-    if not path.is_file():
-        pytest.skip(f"{name} is absent")
+    path = sample_file(samples_dir, folder, name)
     assert not IMPORTER.sniff(name, path.read_bytes())
 
 

@@ -32,7 +32,7 @@ from importers.xlsform import (
     language_code,
     read_form,
 )
-from tests.importers.packages import by_id, categories_of, named, of_type, written_valid
+from tests.importers.packages import by_id, categories_of, named, of_type, sample_file, written_valid
 
 OPTIONS = ImportOptions(agency="fr.ddicat.test", id_prefix="xf")
 FIXTURE = "xlsform/eveil_sommeil_2a_fr_en.xlsx"
@@ -58,18 +58,6 @@ METADATA = {
     "hidden",
     "audit",
 }
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # Reading the sheets independently of importers.spreadsheet (openpyxl with the sheet size ignored, or xlrd).
@@ -149,9 +137,7 @@ def expected_counts(sheets: dict[str, list[list[str]]]) -> dict[str, int]:
 
 
 def test_correlaid_german_english_form(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "xlsform" / "correlaid_testB_de_en.xlsx"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "xlsform", "correlaid_testB_de_en.xlsx")
     result = IMPORTER.read(path.name, path.read_bytes(), OPTIONS)
     package = result.package
     counts = package.counts()
@@ -183,9 +169,7 @@ def test_correlaid_german_english_form(samples_dir: Path, schemas_dir: Path) -> 
 
 
 def test_or_other_sample(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "xlsform" / "pyxform_or_other.xlsx"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "xlsform", "pyxform_or_other.xlsx")
     package = IMPORTER.read(path.name, path.read_bytes(), OPTIONS).package
     # By hand: fav_color (or_other) + its "Specify other." text + fav_pastel; the colors list with "other" and
     # without it are two lists (5 + 6 categories).
@@ -212,9 +196,7 @@ def test_or_other_sample(samples_dir: Path, schemas_dir: Path) -> None:
 
 
 def test_table_list_xls_becomes_grids(samples_dir: Path, schemas_dir: Path) -> None:
-    path = samples_dir / "xlsform" / "pyxform_table_list_matrix.xls"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "xlsform", "pyxform_table_list_matrix.xls")
     package = IMPORTER.read(path.name, path.read_bytes(), OPTIONS).package
     # By hand (read with xlrd): two table-list groups of two select rows each → 2 grids, no plain question;
     # variables: table_list_3, table_list_4 and 2 × 2 happy_sad dummies; code lists yes_no, happy_sad, the two
@@ -252,9 +234,7 @@ def test_table_list_xls_becomes_grids(samples_dir: Path, schemas_dir: Path) -> N
 
 def test_swahili_english_biomass_form(samples_dir: Path, schemas_dir: Path) -> None:
     """Read through read_form: importers.spreadsheet pads this sheet's 1,048,576 declared rows (next test)."""
-    path = samples_dir / "xlsform" / "pyxform_UCL_biomass_sw_en.xlsx"
-    if not path.exists():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "xlsform", "pyxform_UCL_biomass_sw_en.xlsx")
     sheets = independent_sheets(path)
     result = read_form(path.name, sheets, OPTIONS)
     package = result.package
@@ -301,9 +281,7 @@ def test_swahili_english_biomass_form(samples_dir: Path, schemas_dir: Path) -> N
 
 def test_swahili_english_biomass_form_through_the_importer(samples_dir: Path) -> None:
     # The sheet declares 1,048,576 formatted rows: the reader must stop at the long empty run.
-    path = samples_dir / "xlsform" / "pyxform_UCL_biomass_sw_en.xlsx"
-    if not path.is_file():
-        pytest.skip("sample absent")
+    path = sample_file(samples_dir, "xlsform", "pyxform_UCL_biomass_sw_en.xlsx")
     package = IMPORTER.read(path.name, path.read_bytes(), OPTIONS).package
     assert package.counts()["Variable"] == 68
 
