@@ -4,21 +4,16 @@ commit generation as it lands, without errors or duplicates."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-DDICAT = Path(sys.executable).with_name("ddicat")
-PROJECT = Path(__file__).resolve().parents[2]
+from catalogue.settings import Settings
+from tests.workflow.live_catalogue import DDICAT, PROJECT, environment, served, wait_for
+
 # Files a process holds open only while it writes the index: the single writer's flock, tantivy's own.
 WRITER_FILES = (".writer.lock", ".tantivy-writer.lock")
 QUERIES = ("allaitement", "sieste", "biberon", "lune*", "sommeil enfant")
@@ -26,25 +21,16 @@ QUERIES = ("allaitement", "sieste", "biberon", "lune*", "sommeil enfant")
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def ddicat(env: dict[str, str], *args: str, log: Path) -> subprocess.CompletedProcess[bytes]:
+def ddicat(settings: Settings, *args: str, log: Path) -> subprocess.CompletedProcess[bytes]:
     with log.open("ab") as out:
         return subprocess.run(
-            [str(DDICAT), *args], env=env, cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT, timeout=600
+            [str(DDICAT), *args],
+            env=environment(settings),
+            cwd=PROJECT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=600,
         )
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.05)
 
 
 def children(pid: int) -> list[int]:
@@ -89,40 +75,6 @@ def open_writer_files(pid: int) -> list[str]:
             held.append(target)
     return held
 
-
-@contextmanager
-def served(env: dict[str, str], log: Path, workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [str(DDICAT), "serve", "--port", str(port), "--workers", str(workers)],
-            env=env,
-            cwd=PROJECT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    address = f"http://127.0.0.1:{port}"
-
-    def answering() -> bool:
-        if process.poll() is not None:
-            raise AssertionError(f"ddicat serve ended: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            return httpx.get(f"{address}/api/v1/studies", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        wait_for(answering, f"ddicat serve on port {port}")
-        yield address, process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
 
 
 class Searcher(threading.Thread):
@@ -173,36 +125,42 @@ class Searcher(threading.Thread):
 def test_two_workers_serve_searches_while_another_process_imports(
     tmp_path: Path, schemas_dir: Path, fixtures_dir: Path
 ) -> None:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DDICAT_")}
-    env.update(
-        {
-            "DDICAT_DATA_DIR": str(tmp_path / "var"),
-            "DDICAT_DDI_SCHEMAS": str(schemas_dir),
-            "DDICAT_SEARCH_BACKEND": "tantivy",
-        }
-    )
+    settings = Settings(data_dir=tmp_path / "var", ddi_schemas=schemas_dir, search_backend="tantivy")
     log = tmp_path / "ddicat.log"
-    assert ddicat(env, "demo", log=log).returncode == 0, log.read_text()
-    with served(env, log, workers=2) as (address, server):
-        wait_for(lambda: len(workers_of(server.pid)) == 2, "uvicorn's two workers")
+    assert ddicat(settings, "demo", log=log).returncode == 0, log.read_text()
+    with served(settings, tmp_path, workers=2) as (address, server):
+        wait_for(lambda: len(workers_of(server.pid)) == 2, what="uvicorn's two workers")
         workers = workers_of(server.pid)
         searcher = Searcher(address, workers)
         searcher.start()
         try:
             wait_for(
-                lambda: searcher.sees("allaitement", "elfe", "m00_mere_allaitee"), "the demo in the answers"
+                lambda: searcher.sees("allaitement", "elfe", "m00_mere_allaitee"),
+                what="the demo in the answers",
             )
             version_1 = fixtures_dir / "search" / "lune-6m-v1.csv"
-            imported = ddicat(env, "import", str(version_1), "--study", "lune", "--wave", "6m", log=log)
+            imported = ddicat(settings, "import", str(version_1), "--study", "lune", "--wave", "6m", log=log)
             assert imported.returncode == 0, log.read_text()[-2000:]
-            wait_for(lambda: searcher.sees("biberon", "lune", "lune_biberon"), "version 1 in the answers", 60)
+            wait_for(
+                lambda: searcher.sees("biberon", "lune", "lune_biberon"),
+                what="version 1 in the answers",
+                timeout=60,
+            )
             version_2 = fixtures_dir / "search" / "lune-6m-v2.csv"
-            imported = ddicat(env, "import", str(version_2), "--study", "lune", "--wave", "6m", log=log)
+            imported = ddicat(settings, "import", str(version_2), "--study", "lune", "--wave", "6m", log=log)
             assert imported.returncode == 0, log.read_text()[-2000:]
-            wait_for(lambda: searcher.sees("sieste", "lune", "lune_sieste"), "version 2 in the answers", 60)
-            wait_for(lambda: not searcher.sees("biberon", "lune", "lune_biberon"), "version 1 gone", 60)
+            wait_for(
+                lambda: searcher.sees("sieste", "lune", "lune_sieste"),
+                what="version 2 in the answers",
+                timeout=60,
+            )
+            wait_for(
+                lambda: not searcher.sees("biberon", "lune", "lune_biberon"),
+                what="version 1 gone",
+                timeout=60,
+            )
             seen = searcher.requests
-            wait_for(lambda: searcher.requests > seen + 2 * len(QUERIES), "a few more rounds")
+            wait_for(lambda: searcher.requests > seen + 2 * len(QUERIES), what="a few more rounds")
         finally:
             searcher.stop.set()
             searcher.join(timeout=60)
@@ -211,4 +169,4 @@ def test_two_workers_serve_searches_while_another_process_imports(
     assert searcher.duplicates == []
     assert searcher.writing_workers == []  # the workers only ever read the index
     assert searcher.requests > 20
-    assert ddicat(env, "search-check", log=log).returncode == 0, log.read_text()[-2000:]
+    assert ddicat(settings, "search-check", log=log).returncode == 0, log.read_text()[-2000:]
