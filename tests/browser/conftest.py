@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.live_server import app_served
 
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -76,26 +75,10 @@ def page(browser) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def live_url(demo_runtime) -> Iterator[str]:
     """The demo catalogue served by uvicorn on a free local port."""
-    import uvicorn
-
     from api.app import create_app
 
-    app = create_app(runtime=demo_runtime)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail("the test server did not start")
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with app_served(create_app(runtime=demo_runtime)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
