@@ -221,7 +221,7 @@ def search_page(
         lang=language or None, age_min=age_min, age_max=age_max, sort=sort, limit=per_page,
         offset=(page - 1) * per_page,
     )
-    _query, result = search_run(backend=runtime.backend, session=session, viewer=viewer, request=search)
+    result = search_run(backend=runtime.backend, session=session, viewer=viewer, request=search)
     basket = basket_caller(request)
     response = render(
         request,

@@ -137,7 +137,7 @@ def search_filters(**values: list[str] | None) -> dict[str, list[str]]:
 def search_run(
     *, backend: SearchBackend, session: Session, viewer: Viewer, request: SearchRequest,
     facets: tuple[str, ...] = FACETS,
-) -> tuple[SearchQuery, SearchResult]:
+) -> SearchResult:
     """The one search of the API, the pages and the CLI: the request, seen by the viewer, on the backend."""
     filters = request.filters
     query = search_query(
@@ -147,7 +147,7 @@ def search_run(
         age_max=request.age_max, sort=request.sort, limit=request.limit, offset=request.offset,
         visibility=search_visibility(session, viewer), facets=facets,
     )
-    return query, backend.search(query)
+    return backend.search(query)
 
 
 def search_page_facets(request: SearchRequest, result: SearchResult) -> dict[str, list[dict[str, Any]]]:

@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 
 from api.deps import get_runtime, get_session, get_viewer
 from api.runtime import Runtime
-from api.search_service import SearchRequest, search_filters, search_result_json, search_run, search_visibility
+from api.search_service import SearchRequest, search_filters, search_result_json, search_run
 from api.views import find_item, item_context, studies_context, study_context
 from catalogue.exports import item_export, study_export
 from catalogue.store.reads import Viewer
-from search.base import Visibility
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 XML_MEDIA_TYPE = "application/xml"
@@ -74,11 +73,6 @@ class ItemPublic(BaseModel):
     study: dict[str, Any]
 
 
-def visibility_of(viewer: Viewer, runtime: Runtime, session: Session) -> Visibility:
-    """The search visibility matching the viewer (see `api.search_service.search_visibility`)."""
-    return search_visibility(session, viewer)
-
-
 @router.get("/search", response_model=SearchResultPublic, summary="Search variables and questions")
 def search(
     runtime: Annotated[Runtime, Depends(get_runtime)],
@@ -103,7 +97,7 @@ def search(
                                        data_source=data_source, concept=concept),
         lang=lang, age_min=age_min, age_max=age_max, sort=sort, limit=limit, offset=offset,
     )
-    _query, result = search_run(backend=runtime.backend, session=session, viewer=viewer, request=request)
+    result = search_run(backend=runtime.backend, session=session, viewer=viewer, request=request)
     return search_result_json(result)
 
 
